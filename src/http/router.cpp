@@ -1,0 +1,58 @@
+#include "http/router.hpp"
+
+#include <boost/url/parse_query.hpp>
+
+namespace cubeauth::http {
+
+const QueryParams& RequestContext::query() const {
+  if (!query_) {
+    query_.emplace();
+    if (auto params = boost::urls::parse_query(raw_query_)) {
+      boost::urls::encoding_opts form;
+      form.space_as_plus = true;  // browsers and form encoders send '+' for a space
+      for (const auto& param : *params) {
+        query_->emplace_back(param.key.decode(form), param.value.decode(form));
+      }
+    }
+  }
+  return *query_;
+}
+
+std::optional<std::string> RequestContext::query_param(std::string_view name) const {
+  for (const auto& [key, value] : query()) {
+    if (key == name) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+void Router::add(Verb method, std::string path, Handler handler) {
+  routes_[std::move(path)].push_back(Route{method, std::move(handler)});
+}
+
+Router::Match Router::match(Verb method, std::string_view path) const {
+  Match result;
+  const auto found = routes_.find(path);
+  if (found == routes_.end()) {
+    return result;
+  }
+  result.path_known = true;
+  const Verb wanted = method == Verb::head ? Verb::get : method;
+  for (const Route& route : found->second) {
+    if (route.method == wanted) {
+      result.handler = &route.handler;
+      return result;
+    }
+  }
+  for (const Route& route : found->second) {
+    if (!result.allowed_methods.empty()) {
+      result.allowed_methods += ", ";
+    }
+    result.allowed_methods += beast_http::to_string(route.method);
+  }
+  result.allowed_methods += ", OPTIONS";
+  return result;
+}
+
+}  // namespace cubeauth::http

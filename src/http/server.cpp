@@ -1,0 +1,394 @@
+#include "http/server.hpp"
+
+#include "common/logging.hpp"
+#include "http/cors.hpp"
+#include "http/detail/request_id.hpp"
+#include "http/detail/http_date.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <list>
+#include <thread>
+
+namespace cubeauth::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+
+// Every asynchronous call reports its error_code as a value instead of throwing.
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+/// What went wrong while reading a request, and what the client is told.
+struct ReadFailure {
+  Status status;  ///< 0-valued (unknown) status: close without answering
+  const char* message;
+};
+
+ReadFailure classify_read_error(const beast::error_code& ec) {
+  if (ec == beast::http::error::header_limit || ec == beast::http::error::buffer_overflow) {
+    return {Status::request_header_fields_too_large,
+            "The request headers are larger than this server accepts."};
+  }
+  if (ec == beast::http::error::body_limit) {
+    return {Status::payload_too_large, "The request body is larger than this server accepts."};
+  }
+  if (ec == beast::error::timeout) {
+    return {Status::request_timeout, "The request was not received in time."};
+  }
+  if (ec == beast::http::error::end_of_stream || ec == beast::http::error::partial_message ||
+      ec == asio::error::eof || ec == asio::error::connection_reset ||
+      ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor) {
+    return {Status::unknown, ""};
+  }
+  if (ec.category() == beast::http::make_error_code(beast::http::error::bad_target).category()) {
+    return {Status::bad_request, "The request is not valid HTTP/1.1."};
+  }
+  return {Status::unknown, ""};
+}
+
+}  // namespace
+
+/// One I/O thread: its io_context, its acceptor and the connections it serves.
+class Server::Worker {
+ public:
+  struct Connection {
+    beast::tcp_stream* stream = nullptr;
+    bool idle = true;  ///< waiting for the first byte of a request
+  };
+
+  explicit Worker(Server& server) : server_(server), io_(1), acceptor_(io_) {}
+
+  Result<void, std::string> listen(const tcp::endpoint& endpoint) {
+    beast::error_code ec;
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) {
+      acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
+    }
+    if (!ec) {
+      acceptor_.set_option(ReusePort(true), ec);
+    }
+    if (!ec) {
+      acceptor_.bind(endpoint, ec);
+    }
+    if (!ec) {
+      acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    }
+    if (ec) {
+      return unexpected("cannot listen on " + endpoint.address().to_string() + ":" +
+                        std::to_string(endpoint.port()) + ": " + ec.message());
+    }
+    return {};
+  }
+
+  std::uint16_t local_port() const { return acceptor_.local_endpoint().port(); }
+  asio::io_context& io() { return io_; }
+
+  void start() { asio::co_spawn(io_, accept_loop(), asio::detached); }
+
+  /// Runs on this worker's thread: stop accepting, close the idle connections.
+  void begin_drain() {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+    for (Connection* connection : connections_) {
+      if (connection->idle) {
+        connection->stream->socket().close(ignored);
+      }
+    }
+  }
+
+ private:
+  awaitable<void> accept_loop() {
+    while (acceptor_.is_open()) {
+      auto [ec, socket] = co_await acceptor_.async_accept(kNoThrow);
+      if (ec) {
+        if (!acceptor_.is_open() || ec == asio::error::operation_aborted) {
+          break;
+        }
+        // Out of descriptors or similar: say so, back off, keep serving who is connected.
+        log::warn("accept failed: {}", ec.message());
+        asio::steady_timer pause(io_, std::chrono::milliseconds(100));
+        co_await pause.async_wait(kNoThrow);
+        continue;
+      }
+      if (server_.open_connections_.load() >= server_.options_.max_connections) {
+        asio::co_spawn(io_, refuse(std::move(socket)), asio::detached);
+        continue;
+      }
+      server_.open_connections_.fetch_add(1);
+      asio::co_spawn(io_, serve(std::move(socket)), asio::detached);
+    }
+  }
+
+  /// Over the connection limit: a 503 and a close, without reading the request.
+  awaitable<void> refuse(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    Response response = error_response(Status::service_unavailable,
+                                       "The server has too many open connections; retry shortly.");
+    response.keep_alive(false);
+    response.set(beast_http::field::retry_after, "1");
+    response.prepare_payload();
+    stream.expires_after(std::chrono::seconds(1));
+    co_await beast_http::async_write(stream, response, kNoThrow);
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  awaitable<void> serve(tcp::socket socket);
+  awaitable<Response> dispatch(const Request& request, std::string_view request_id,
+                               const asio::ip::address& remote);
+
+  Server& server_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  std::list<Connection*> connections_;
+};
+
+awaitable<void> Server::Worker::serve(tcp::socket socket) {
+  const ServerOptions& options = server_.options_;
+  beast::error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);
+  const auto remote = socket.remote_endpoint(ec).address();
+
+  beast::tcp_stream stream(std::move(socket));
+  Connection connection{&stream, true};
+  const auto registration = connections_.insert(connections_.end(), &connection);
+  beast::flat_buffer buffer;
+
+  for (;;) {
+    // Idle: wait for the first byte of the next request (keep-alive timeout).
+    connection.idle = true;
+    if (buffer.size() == 0) {
+      if (server_.draining()) {
+        break;
+      }
+      stream.expires_after(options.idle_timeout);
+      auto [read_ec, n] = co_await stream.async_read_some(buffer.prepare(4096), kNoThrow);
+      if (read_ec) {
+        break;
+      }
+      buffer.commit(n);
+    }
+    connection.idle = false;
+    const auto started = std::chrono::steady_clock::now();
+
+    // One parser per request, with the limits applied to each read.
+    beast_http::request_parser<beast_http::string_body> parser;
+    parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+    parser.body_limit(options.body_limit);
+    stream.expires_after(options.header_timeout);
+    auto [header_ec, header_bytes] = co_await beast_http::async_read_header(stream, buffer, parser, kNoThrow);
+    (void)header_bytes;
+    beast::error_code read_ec = header_ec;
+    if (!read_ec && !parser.is_done()) {
+      const auto expect = parser.get()[beast_http::field::expect];
+      if (beast::iequals(expect, "100-continue")) {
+        beast_http::response<beast_http::empty_body> go_on{Status::continue_, 11};
+        stream.expires_after(options.write_timeout);
+        auto [write_ec, written] = co_await beast_http::async_write(stream, go_on, kNoThrow);
+        (void)written;
+        read_ec = write_ec;
+      }
+      if (!read_ec) {
+        stream.expires_after(options.body_timeout);
+        auto [body_ec, body_bytes] = co_await beast_http::async_read(stream, buffer, parser, kNoThrow);
+        (void)body_bytes;
+        read_ec = body_ec;
+      }
+    }
+    if (read_ec) {
+      const ReadFailure failure = classify_read_error(read_ec);
+      if (failure.status != Status::unknown) {
+        Response response = error_response(failure.status, failure.message);
+        response.keep_alive(false);
+        response.set(beast_http::field::date, detail::http_date_now());
+        response.prepare_payload();
+        stream.expires_after(std::chrono::seconds(2));
+        co_await beast_http::async_write(stream, response, kNoThrow);
+        if (options.access_log) {
+          log::info("- - {} {}B {:.1f}ms ip={} ({})", static_cast<unsigned>(failure.status),
+                    response.body().size(),
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count(),
+                    remote.to_string(), read_ec.message());
+        }
+      }
+      break;
+    }
+
+    Request request = parser.release();
+    const std::string request_id = detail::request_id_for(request);
+    Response response = co_await dispatch(request, request_id, remote);
+
+    const bool keep_alive = request.keep_alive() && !server_.draining();
+    const bool head = request.method() == Verb::head;
+    apply_cors(request, response);
+    response.version(request.version());
+    response.set("X-Request-Id", request_id);
+    response.set(beast_http::field::date, detail::http_date_now());
+    response.keep_alive(keep_alive);
+    response.prepare_payload();
+    const std::size_t body_bytes = response.body().size();
+    if (head) {
+      response.body().clear();  // Content-Length stays that of the GET answer
+    }
+
+    stream.expires_after(options.write_timeout);
+    auto [write_ec, written] = co_await beast_http::async_write(stream, response, kNoThrow);
+    (void)written;
+    if (options.access_log) {
+      const auto target = request.target();
+      const auto path = target.substr(0, target.find('?'));  // query strings may hold tokens
+      log::info("{} {} {} {}B {:.1f}ms ip={} id={}", request.method_string(), path,
+                response.result_int(), body_bytes,
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count(),
+                remote.to_string(), request_id);
+    }
+    if (write_ec || !keep_alive) {
+      break;
+    }
+  }
+
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.close();
+  connections_.erase(registration);
+  server_.open_connections_.fetch_sub(1);
+}
+
+awaitable<Response> Server::Worker::dispatch(const Request& request, std::string_view request_id,
+                                             const asio::ip::address& remote) {
+  if (auto preflight = preflight_response(request)) {
+    co_return std::move(*preflight);
+  }
+  const std::string_view target = request.target();
+  const std::size_t question = target.find('?');
+  const std::string_view path = target.substr(0, question);
+  const std::string_view query =
+      question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
+
+  const Router::Match match = server_.router_->match(request.method(), path);
+  if (match.handler == nullptr) {
+    if (!match.path_known) {
+      co_return error_response(Status::not_found, "No resource at " + std::string(path) + ".");
+    }
+    if (request.method() == Verb::options) {
+      Response response{Status::no_content, 11};
+      response.set(beast_http::field::allow, match.allowed_methods);
+      co_return response;
+    }
+    Response response = error_response(
+        Status::method_not_allowed,
+        std::string(request.method_string()) + " is not allowed on " + std::string(path) + ".");
+    response.set(beast_http::field::allow, match.allowed_methods);
+    co_return response;
+  }
+
+  RequestContext context(request, path, query, request_id, remote);
+  try {
+    co_return co_await (*match.handler)(context);
+  } catch (const std::exception& error) {
+    log::error("handler for {} {} failed (id={}): {}", request.method_string(), path, request_id,
+               error.what());
+  } catch (...) {
+    log::error("handler for {} {} failed (id={}) with a non-standard exception",
+               request.method_string(), path, request_id);
+  }
+  co_return error_response(Status::internal_server_error,
+                           "The server failed to answer this request; it has been logged.");
+}
+
+Server::Server(ServerOptions options, std::shared_ptr<const Router> router)
+    : options_(std::move(options)), router_(std::move(router)) {
+  std::size_t threads = options_.threads;
+  if (threads == 0) {
+    threads = std::max(1u, std::thread::hardware_concurrency());
+  }
+  for (std::size_t i = 0; i < threads; ++i) {
+    workers_.push_back(std::make_unique<Worker>(*this));
+  }
+}
+
+Server::~Server() = default;
+
+asio::io_context& Server::main_context() { return workers_.front()->io(); }
+
+Result<void, std::string> Server::listen() {
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(options_.address, ec);
+  if (ec) {
+    return unexpected("'" + options_.address + "' is not an IP address");
+  }
+  tcp::endpoint endpoint(address, options_.port);
+  for (auto& worker : workers_) {
+    if (auto listening = worker->listen(endpoint); !listening) {
+      return listening;
+    }
+    // Port 0: the first worker picks the port, the others share it.
+    endpoint.port(worker->local_port());
+  }
+  port_ = endpoint.port();
+  return {};
+}
+
+void Server::run() {
+  for (auto& worker : workers_) {
+    worker->start();
+  }
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < workers_.size(); ++i) {
+    threads.emplace_back([&io = workers_[i]->io()] { io.run(); });
+  }
+  workers_.front()->io().run();
+  for (auto& thread : threads) {
+    thread.join();
+  }
+}
+
+void Server::shutdown() {
+  if (draining_.exchange(true, std::memory_order_acq_rel)) {
+    return;
+  }
+  for (auto& worker : workers_) {
+    asio::post(worker->io(), [&worker = *worker] { worker.begin_drain(); });
+  }
+  // Wait for the connections to finish, at most shutdown_timeout, then stop every thread
+  // (also ending timers and outbound keep-alive connections that would keep them running).
+  asio::co_spawn(
+      main_context(),
+      [this]() -> awaitable<void> {
+        const auto deadline = std::chrono::steady_clock::now() + options_.shutdown_timeout;
+        asio::steady_timer tick(main_context());
+        while (open_connections_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+          tick.expires_after(std::chrono::milliseconds(20));
+          co_await tick.async_wait(kNoThrow);
+        }
+        if (open_connections_.load() > 0) {
+          log::warn("shutdown: {} connection(s) still busy after {} ms; closing them",
+                    open_connections_.load(), options_.shutdown_timeout.count());
+        }
+        for (auto& worker : workers_) {
+          worker->io().stop();
+        }
+      },
+      asio::detached);
+}
+
+}  // namespace cubeauth::http
