@@ -1,0 +1,43 @@
+#include "store/contract/stores.hpp"
+
+#include <atomic>
+#include <cstdlib>
+
+#include "store/object_id.hpp"
+#include "store/sqlite/sqlite_user_store.hpp"
+#include "store/temp_dir.hpp"
+#include "support/store/in_memory_user_store.hpp"
+
+namespace cubeauth::store::testing {
+
+std::string unique_token() {
+  static std::atomic<int> counter{0};
+  // An ObjectId is unique across processes; the counter keeps calls in one apart.
+  return new_object_id() + std::to_string(counter.fetch_add(1));
+}
+
+namespace {
+
+OpenedStore open_in_memory() { return {std::make_unique<InMemoryUserStore>(), {}, nullptr}; }
+
+OpenedStore open_sqlite() {
+  auto dir = std::make_shared<TempDir>();
+  SqliteOptions options;
+  options.path = dir->path() / "nested" / "cubeauth.db";
+  auto store = open_sqlite_store(options);
+  if (!store) {
+    return {nullptr, "", nullptr};
+  }
+  return {std::move(*store), {}, dir};
+}
+
+}  // namespace
+
+std::vector<StoreUnderTest> stores_under_test() {
+  return {
+      {"InMemoryFake", open_in_memory},
+      {"Sqlite", open_sqlite},
+  };
+}
+
+}  // namespace cubeauth::store::testing
