@@ -24,3 +24,13 @@ function(cubeauth_add_test_program name)
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
                        PROPERTIES LABELS "${ARG_LABELS}")
 endfunction()
+
+# cubeauth_add_subdirectories(<folder>...): adds each folder that has a CMakeLists.txt
+# and is not listed in CUBEAUTH_SKIP.
+function(cubeauth_add_subdirectories)
+  foreach(folder ${ARGN})
+    if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/${folder}/CMakeLists.txt AND NOT folder IN_LIST CUBEAUTH_SKIP)
+      add_subdirectory(${folder})
+    endif()
+  endforeach()
+endfunction()

@@ -40,8 +40,8 @@ using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>
 
 /// What went wrong while reading a request, and what the client is told.
 struct ReadFailure {
-  Status status;  ///< 0-valued (unknown) status: close without answering
-  const char* message;
+  Status status;       ///< unknown: close quietly (the peer left)
+  const char* message;  ///< null: the connection is already closed, only log
 };
 
 ReadFailure classify_read_error(const beast::error_code& ec) {
@@ -53,7 +53,8 @@ ReadFailure classify_read_error(const beast::error_code& ec) {
     return {Status::payload_too_large, "The request body is larger than this server accepts."};
   }
   if (ec == beast::error::timeout) {
-    return {Status::request_timeout, "The request was not received in time."};
+    // beast::tcp_stream has already closed the socket: nothing can be answered.
+    return {Status::request_timeout, nullptr};
   }
   if (ec == beast::http::error::end_of_stream || ec == beast::http::error::partial_message ||
       ec == asio::error::eof || ec == asio::error::connection_reset ||
@@ -217,7 +218,12 @@ awaitable<void> Server::Worker::serve(tcp::socket socket) {
     }
     if (read_ec) {
       const ReadFailure failure = classify_read_error(read_ec);
-      if (failure.status != Status::unknown) {
+      if (failure.status != Status::unknown && failure.message == nullptr && options.access_log) {
+        log::info("- - {} closed {:.1f}ms ip={} (request not received in time)",
+                  static_cast<unsigned>(failure.status),
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count(),
+                  remote.to_string());
+      } else if (failure.status != Status::unknown) {
         Response response = error_response(failure.status, failure.message);
         response.keep_alive(false);
         response.set(beast_http::field::date, detail::http_date_now());

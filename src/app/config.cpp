@@ -1,0 +1,224 @@
+#include "app/config.hpp"
+
+#include <openssl/rand.h>
+
+#include <charconv>
+#include <limits>
+
+namespace cubeauth::app {
+namespace {
+
+using namespace std::chrono_literals;
+
+/// Reads one variable into a typed field, or records why it cannot.
+class Reader {
+ public:
+  explicit Reader(const Variables& variables) : variables_(variables) {}
+
+  const std::string* find(std::string_view name) const {
+    const auto found = variables_.find(name);
+    if (found == variables_.end() || found->second.empty()) {
+      return nullptr;
+    }
+    return &found->second;
+  }
+
+  template <class Int>
+  void integer(std::string_view name, Int& out, long long min, long long max) {
+    const std::string* text = find(name);
+    if (text == nullptr || failed()) {
+      return;
+    }
+    long long value = 0;
+    const auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
+    if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
+      fail(name, fmt::format("{} must be an integer from {} to {}, got '{}'", name, min, max, *text));
+      return;
+    }
+    out = static_cast<Int>(value);
+  }
+
+  void boolean(std::string_view name, bool& out) {
+    const std::string* text = find(name);
+    if (text == nullptr || failed()) {
+      return;
+    }
+    if (*text == "true" || *text == "1" || *text == "yes" || *text == "on") {
+      out = true;
+    } else if (*text == "false" || *text == "0" || *text == "no" || *text == "off") {
+      out = false;
+    } else {
+      fail(name, fmt::format("{} must be true or false, got '{}'", name, *text));
+    }
+  }
+
+  template <class Duration>
+  void duration(std::string_view name, Duration& out, std::chrono::milliseconds min) {
+    const std::string* text = find(name);
+    if (text == nullptr || failed()) {
+      return;
+    }
+    auto parsed = parse_duration(*text);
+    if (!parsed || *parsed < min) {
+      fail(name, fmt::format("{} must be a duration such as 3600, 90s, 60m, 1h or 7d "
+                             "(at least {} ms), got '{}'",
+                             name, min.count(), *text));
+      return;
+    }
+    out = std::chrono::duration_cast<Duration>(*parsed);
+  }
+
+  void text(std::string_view name, std::string& out) {
+    if (const std::string* value = find(name)) {
+      out = *value;
+    }
+  }
+
+  void fail(std::string_view name, std::string message) {
+    if (!failed()) {
+      error_ = ConfigError{std::string(name), std::move(message)};
+    }
+  }
+  bool failed() const { return error_.has_value(); }
+  ConfigError error() const { return *error_; }
+
+ private:
+  const Variables& variables_;
+  std::optional<ConfigError> error_;
+};
+
+std::string random_secret() {
+  unsigned char bytes[32];
+  RAND_bytes(bytes, sizeof bytes);
+  std::string hex;
+  for (unsigned char b : bytes) {
+    hex += fmt::format("{:02x}", b);
+  }
+  return hex;
+}
+
+bool starts_with_any(std::string_view url, std::initializer_list<std::string_view> prefixes) {
+  for (auto prefix : prefixes) {
+    if (url.starts_with(prefix)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+Result<std::chrono::milliseconds, std::string> parse_duration(std::string_view text) {
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
+    ++digits;
+  }
+  if (digits == 0 || digits > 12) {
+    return unexpected(std::string("not a duration"));
+  }
+  long long count = 0;
+  std::from_chars(text.data(), text.data() + digits, count);
+  const std::string_view unit = text.substr(digits);
+  long long millis_per_unit = 0;
+  if (unit.empty() || unit == "s") {
+    millis_per_unit = 1000;
+  } else if (unit == "ms") {
+    millis_per_unit = 1;
+  } else if (unit == "m") {
+    millis_per_unit = 60'000;
+  } else if (unit == "h") {
+    millis_per_unit = 3'600'000;
+  } else if (unit == "d") {
+    millis_per_unit = 86'400'000;
+  } else {
+    return unexpected(std::string("unknown unit"));
+  }
+  return std::chrono::milliseconds(count * millis_per_unit);
+}
+
+Result<Config, ConfigError> load_config(const Variables& variables) {
+  Config config;
+  Reader read(variables);
+
+  // HTTP.
+  read.text("HOST", config.http.address);
+  read.integer("PORT", config.http.port, 0, 65535);
+  read.integer("CUBEAUTH_THREADS", config.http.threads, 0, 256);
+  read.integer("CUBEAUTH_BODY_LIMIT", config.http.body_limit, 1024, 1LL << 30);
+  read.integer("CUBEAUTH_HEADER_LIMIT", config.http.header_limit, 1024, 1LL << 20);
+  read.duration("CUBEAUTH_HEADER_TIMEOUT", config.http.header_timeout, 10ms);
+  read.duration("CUBEAUTH_BODY_TIMEOUT", config.http.body_timeout, 10ms);
+  read.duration("CUBEAUTH_IDLE_TIMEOUT", config.http.idle_timeout, 10ms);
+  read.duration("CUBEAUTH_WRITE_TIMEOUT", config.http.write_timeout, 10ms);
+  read.duration("CUBEAUTH_SHUTDOWN_TIMEOUT", config.http.shutdown_timeout, 0ms);
+  read.integer("CUBEAUTH_MAX_CONNECTIONS", config.http.max_connections, 1, 1'000'000);
+  read.boolean("CUBEAUTH_ACCESS_LOG", config.http.access_log);
+  if (const std::string* level = read.find("LOG_LEVEL");
+      level != nullptr && !log::parse_level(*level, config.log_level)) {
+    read.fail("LOG_LEVEL", "LOG_LEVEL must be debug, info, warn, error or off, got '" + *level + "'");
+  }
+
+  // Environment kind: production refuses to run without a real secret.
+  for (const char* name : {"NODE_ENV", "CUBEAUTH_ENV"}) {
+    if (const std::string* kind = read.find(name); kind != nullptr && *kind == "production") {
+      config.production = true;
+    }
+  }
+
+  // Tokens and passwords.
+  read.text("JWT_SECRET", config.jwt_secret);
+  read.duration("JWT_EXPIRES_IN", config.jwt_expires_in, 1000ms);
+  read.integer("BCRYPT_COST", config.bcrypt_cost, 4, 31);
+  read.integer("PASSWORD_MIN_LENGTH", config.password_min_length, 6, 72);
+
+  // Store: DATABASE_URL, else the old server's MongoDB variables, else embedded SQLite.
+  const std::string* database_url = read.find("DATABASE_URL");
+  const std::string* mongo_url = read.find("MONGO_URI");
+  if (mongo_url == nullptr) {
+    mongo_url = read.find("MONGODB_URL");
+  }
+  if (database_url != nullptr) {
+    config.database_url = *database_url;
+    if (mongo_url != nullptr && *mongo_url != *database_url) {
+      config.warnings.push_back("DATABASE_URL and MONGO_URI/MONGODB_URL are both set; using DATABASE_URL");
+    }
+  } else if (mongo_url != nullptr) {
+    config.database_url = *mongo_url;
+  }
+  if (!read.failed() &&
+      !starts_with_any(config.database_url, {"sqlite://", "postgres://", "postgresql://",
+                                             "mongodb://", "mongodb+srv://"})) {
+    read.fail(database_url != nullptr ? "DATABASE_URL" : "MONGO_URI",
+              "the database URL must start with sqlite://, postgres://, postgresql://, mongodb:// "
+              "or mongodb+srv://");
+  }
+
+  // ConnectyCube.
+  read.text("APP_ID", config.connectycube_app_id);
+  read.text("AUTH_KEY", config.connectycube_auth_key);
+  read.text("CONNECTYCUBE_API_URL", config.connectycube_api_url);
+  read.text("CIDP_PASSWORD", config.cidp_password);
+  read.boolean("CONNECTYCUBE_SIGNUP", config.connectycube_signup);
+  if (!read.failed() && !starts_with_any(config.connectycube_api_url, {"http://", "https://"})) {
+    read.fail("CONNECTYCUBE_API_URL", "CONNECTYCUBE_API_URL must be an http:// or https:// URL, got '" +
+                                          config.connectycube_api_url + "'");
+  }
+
+  if (read.failed()) {
+    return unexpected(read.error());
+  }
+  if (config.jwt_secret.empty()) {
+    if (config.production) {
+      return unexpected(ConfigError{
+          "JWT_SECRET", "JWT_SECRET must be set when NODE_ENV or CUBEAUTH_ENV is production"});
+    }
+    config.jwt_secret = random_secret();
+    config.jwt_secret_generated = true;
+    config.warnings.push_back(
+        "JWT_SECRET is not set: using a random secret for this process only; tokens will not "
+        "survive a restart and other processes will refuse them. Set JWT_SECRET.");
+  }
+  return config;
+}
+
+}  // namespace cubeauth::app

@@ -1,0 +1,56 @@
+// cubeauth's configuration, typed and validated at start from the variables of
+// CONTRACT section 1 and cubeauth's own (README "Configuration").
+#pragma once
+
+#include "app/environment.hpp"
+#include "common/logging.hpp"
+#include "common/result.hpp"
+#include "http/server.hpp"
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+namespace cubeauth::app {
+
+struct Config {
+  http::ServerOptions http;
+  log::Level log_level = log::Level::kInfo;
+  bool production = false;
+
+  // Tokens and passwords.
+  std::string jwt_secret;           ///< never empty after load: generated when unset in development
+  bool jwt_secret_generated = false;
+  std::chrono::seconds jwt_expires_in{3600};
+  int bcrypt_cost = 10;
+  std::size_t password_min_length = 8;
+
+  // Where users live: "sqlite:///abs/path", "sqlite://relative/path", "postgres://…", "mongodb://…".
+  std::string database_url = "sqlite://./data/cubeauth.db";
+
+  // ConnectyCube.
+  std::string connectycube_app_id;
+  std::string connectycube_auth_key;
+  std::string connectycube_api_url = "https://api.connectycube.com";
+  std::string cidp_password = "cidp-temporary-password";
+  bool connectycube_signup = true;
+  bool connectycube_enabled() const {
+    return !connectycube_app_id.empty() && !connectycube_auth_key.empty();
+  }
+
+  /// Things worth a warning line at start (e.g. a generated JWT secret).
+  std::vector<std::string> warnings;
+};
+
+/// A variable with a bad value: which one, and what it accepts.
+struct ConfigError {
+  std::string variable;
+  std::string message;  ///< "PORT must be an integer from 0 to 65535, got 'abc'"
+};
+
+Result<Config, ConfigError> load_config(const Variables& variables);
+
+/// Parses "3600", "90s", "60m", "1h", "7d", "500ms" into milliseconds; a bare number is seconds.
+Result<std::chrono::milliseconds, std::string> parse_duration(std::string_view text);
+
+}  // namespace cubeauth::app

@@ -1,0 +1,88 @@
+#include "app/config.hpp"
+
+#include <gtest/gtest.h>
+
+namespace cubeauth::app {
+namespace {
+
+using namespace std::chrono_literals;
+
+TEST(LoadConfig, HasTheContractDefaults) {
+  const auto config = load_config({});
+  ASSERT_TRUE(config);
+  EXPECT_EQ(config->http.port, 3000);
+  EXPECT_EQ(config->jwt_expires_in, 3600s);
+  EXPECT_EQ(config->bcrypt_cost, 10);
+  EXPECT_EQ(config->password_min_length, 8u);
+  EXPECT_EQ(config->database_url, "sqlite://./data/cubeauth.db");
+  EXPECT_EQ(config->connectycube_api_url, "https://api.connectycube.com");
+  EXPECT_EQ(config->cidp_password, "cidp-temporary-password");
+  EXPECT_TRUE(config->connectycube_signup);
+  EXPECT_FALSE(config->connectycube_enabled());
+}
+
+TEST(LoadConfig, GeneratesARandomSecretInDevelopmentAndWarns) {
+  const auto first = load_config({});
+  const auto second = load_config({});
+  ASSERT_TRUE(first && second);
+  EXPECT_TRUE(first->jwt_secret_generated);
+  EXPECT_EQ(first->jwt_secret.size(), 64u);
+  EXPECT_NE(first->jwt_secret, second->jwt_secret);
+  EXPECT_NE(first->jwt_secret, "default_value");
+  ASSERT_FALSE(first->warnings.empty());
+}
+
+TEST(LoadConfig, RefusesToStartInProductionWithoutASecret) {
+  for (const char* name : {"NODE_ENV", "CUBEAUTH_ENV"}) {
+    const auto config = load_config({{name, "production"}});
+    ASSERT_FALSE(config) << name;
+    EXPECT_EQ(config.error().variable, "JWT_SECRET");
+  }
+  EXPECT_TRUE(load_config({{"NODE_ENV", "production"}, {"JWT_SECRET", "x"}}));
+}
+
+TEST(LoadConfig, NamesTheVariableAndWhatItAccepts) {
+  const auto config = load_config({{"PORT", "abc"}});
+  ASSERT_FALSE(config);
+  EXPECT_EQ(config.error().variable, "PORT");
+  EXPECT_EQ(config.error().message, "PORT must be an integer from 0 to 65535, got 'abc'");
+
+  EXPECT_EQ(load_config({{"PORT", "70000"}}).error().variable, "PORT");
+  EXPECT_EQ(load_config({{"BCRYPT_COST", "3"}}).error().variable, "BCRYPT_COST");
+  EXPECT_EQ(load_config({{"JWT_EXPIRES_IN", "soon"}}).error().variable, "JWT_EXPIRES_IN");
+  EXPECT_EQ(load_config({{"CONNECTYCUBE_SIGNUP", "maybe"}}).error().variable, "CONNECTYCUBE_SIGNUP");
+  EXPECT_EQ(load_config({{"DATABASE_URL", "mysql://x"}}).error().variable, "DATABASE_URL");
+  EXPECT_EQ(load_config({{"CONNECTYCUBE_API_URL", "ftp://x"}}).error().variable, "CONNECTYCUBE_API_URL");
+  EXPECT_EQ(load_config({{"LOG_LEVEL", "loud"}}).error().variable, "LOG_LEVEL");
+}
+
+TEST(LoadConfig, ChoosesTheStoreFromTheOldAndNewVariables) {
+  EXPECT_EQ(load_config({{"MONGO_URI", "mongodb://db/app"}})->database_url, "mongodb://db/app");
+  EXPECT_EQ(load_config({{"MONGODB_URL", "mongodb+srv://c/app"}})->database_url, "mongodb+srv://c/app");
+  const auto both = load_config({{"DATABASE_URL", "postgres://p/app"}, {"MONGO_URI", "mongodb://db/app"}});
+  ASSERT_TRUE(both);
+  EXPECT_EQ(both->database_url, "postgres://p/app");
+  EXPECT_FALSE(both->warnings.empty());
+}
+
+TEST(LoadConfig, EnablesConnectyCubeWithAppIdAndAuthKey) {
+  const auto config = load_config({{"APP_ID", "5120"}, {"AUTH_KEY", "Xk2pQr7sTuVw9yZ"},
+                                   {"CONNECTYCUBE_SIGNUP", "false"}});
+  ASSERT_TRUE(config);
+  EXPECT_TRUE(config->connectycube_enabled());
+  EXPECT_FALSE(config->connectycube_signup);
+}
+
+TEST(ParseDuration, ReadsTheUnitsOfJwtExpiresIn) {
+  EXPECT_EQ(*parse_duration("3600"), 3600s);
+  EXPECT_EQ(*parse_duration("60m"), 3600s);
+  EXPECT_EQ(*parse_duration("1h"), 3600s);
+  EXPECT_EQ(*parse_duration("7d"), 7 * 24h);
+  EXPECT_EQ(*parse_duration("250ms"), 250ms);
+  EXPECT_FALSE(parse_duration("1w"));
+  EXPECT_FALSE(parse_duration("h"));
+  EXPECT_FALSE(parse_duration(""));
+}
+
+}  // namespace
+}  // namespace cubeauth::app
