@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "store/object_id.hpp"
+#include "store/postgres/postgres_user_store.hpp"
 #include "store/sqlite/sqlite_user_store.hpp"
 #include "store/temp_dir.hpp"
 #include "support/store/in_memory_user_store.hpp"
@@ -31,12 +32,30 @@ OpenedStore open_sqlite() {
   return {std::move(*store), {}, dir};
 }
 
+OpenedStore open_postgres() {
+  const char* url = std::getenv("TEST_POSTGRES_URL");
+  if (url == nullptr || *url == '\0') {
+    return {nullptr,
+            "TEST_POSTGRES_URL is not set: run the tests through scripts/with-postgres.sh "
+            "(it starts a throwaway PostgreSQL 15)",
+            nullptr};
+  }
+  PostgresOptions options;
+  options.url = url;
+  auto store = open_postgres_store(options);
+  if (!store) {
+    return {nullptr, "", nullptr};
+  }
+  return {std::move(*store), {}, nullptr};
+}
+
 }  // namespace
 
 std::vector<StoreUnderTest> stores_under_test() {
   return {
       {"InMemoryFake", open_in_memory},
       {"Sqlite", open_sqlite},
+      {"Postgres", open_postgres},
   };
 }
 
