@@ -2,24 +2,44 @@
 // own and lets a coroutine await the result without holding an I/O thread.
 #pragma once
 
-#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <exception>
 #include <type_traits>
 #include <utility>
 
 namespace cubeauth {
 
-/// Runs `work()` on `executor` (typically a thread_pool's) and resumes the
-/// awaiting coroutine on its own executor with the result.
+/// Runs `work()` on `executor` (typically a thread_pool's) and resumes the awaiting
+/// coroutine on its own executor with the result; an exception thrown by `work`
+/// is rethrown in the coroutine. Written with async_initiate rather than a
+/// co_spawn'd lambda: g++ 12 destroys the captures of such a lambda twice.
 template <class Executor, class Work>
 auto run_blocking(Executor executor, Work work)
     -> boost::asio::awaitable<std::invoke_result_t<Work&>> {
   using R = std::invoke_result_t<Work&>;
-  co_return co_await boost::asio::co_spawn(
-      executor, [work = std::move(work)]() mutable -> boost::asio::awaitable<R> { co_return work(); },
-      boost::asio::use_awaitable);
+  static_assert(std::is_default_constructible_v<R>, "run_blocking needs a default-constructible result");
+  return boost::asio::async_initiate<const boost::asio::use_awaitable_t<>&, void(std::exception_ptr, R)>(
+      [executor](auto handler, Work work) {
+        boost::asio::post(executor, [handler = std::move(handler), work = std::move(work)]() mutable {
+          std::exception_ptr failure;
+          R result{};
+          try {
+            result = work();
+          } catch (...) {
+            failure = std::current_exception();
+          }
+          auto resume_on = boost::asio::get_associated_executor(handler);
+          boost::asio::post(resume_on, [handler = std::move(handler), failure,
+                                        result = std::move(result)]() mutable {
+            std::move(handler)(failure, std::move(result));
+          });
+        });
+      },
+      boost::asio::use_awaitable, std::move(work));
 }
 
 }  // namespace cubeauth
