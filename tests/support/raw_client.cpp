@@ -47,6 +47,20 @@ std::optional<TestResponse> RawClient::read_response() {
   return parser.release();
 }
 
+std::string RawClient::read_until_closed() {
+  std::string bytes(static_cast<const char*>(impl_->buffer.data().data()), impl_->buffer.size());
+  impl_->buffer.consume(impl_->buffer.size());
+  char chunk[4096];
+  boost::system::error_code ec;
+  for (;;) {
+    const std::size_t n = impl_->socket.read_some(asio::buffer(chunk), ec);
+    if (ec) {
+      return bytes;
+    }
+    bytes.append(chunk, n);
+  }
+}
+
 bool RawClient::closed_by_peer() {
   char byte;
   boost::system::error_code ec;

@@ -25,6 +25,8 @@ class RawClient {
   void send(std::string_view bytes);
   /// The next response, or nullopt when the connection closed or timed out first.
   std::optional<TestResponse> read_response();
+  /// Every byte until the server closes the connection (or the timeout).
+  std::string read_until_closed();
   /// True when the server closed the connection (reads EOF) within the timeout.
   bool closed_by_peer();
 

@@ -1,0 +1,102 @@
+// The server in-process, with handlers the binary does not have: one that throws
+// and one that takes its time while a shutdown begins.
+#include "http/server.hpp"
+
+#include "support/raw_client.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
+
+#include <thread>
+
+namespace cubeauth::http {
+namespace {
+
+using namespace std::chrono_literals;
+
+class InProcessServer {
+ public:
+  explicit InProcessServer(std::shared_ptr<Router> router) {
+    ServerOptions options;
+    options.address = "127.0.0.1";
+    options.port = 0;
+    options.threads = 2;
+    options.access_log = false;
+    options.shutdown_timeout = 5s;
+    server_ = std::make_unique<Server>(options, std::move(router));
+    auto listening = server_->listen();
+    EXPECT_TRUE(listening);
+    thread_ = std::thread([this] { server_->run(); });
+  }
+  ~InProcessServer() {
+    server_->shutdown();
+    thread_.join();
+  }
+  Server& server() { return *server_; }
+  std::uint16_t port() const { return server_->port(); }
+  std::thread& thread() { return thread_; }
+
+ private:
+  std::unique_ptr<Server> server_;
+  std::thread thread_;
+};
+
+TEST(Server, TurnsAHandlerExceptionIntoALogged500WithoutItsText) {
+  auto router = std::make_shared<Router>();
+  router->add(Verb::get, "/boom", [](RequestContext&) -> boost::asio::awaitable<Response> {
+    throw std::runtime_error("secret driver detail");
+    co_return text_response(Status::ok, "never");
+  });
+  InProcessServer server(router);
+  const auto response = testing::http_request(server.port(), "GET", "/boom");
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->result_int(), 500u);
+  EXPECT_EQ(response->body().find("secret"), std::string::npos);
+  const auto body = boost::json::parse(response->body()).as_object();
+  EXPECT_EQ(body.at("error"), "Internal Server Error");
+}
+
+TEST(Server, LetsAHandlerInFlightFinishDuringShutdown) {
+  auto router = std::make_shared<Router>();
+  std::atomic<bool> entered{false};
+  router->add(Verb::get, "/slow", [&entered](RequestContext&) -> boost::asio::awaitable<Response> {
+    entered = true;
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, 300ms);
+    co_await timer.async_wait(boost::asio::use_awaitable);
+    co_return text_response(Status::ok, "finished");
+  });
+  auto owned = std::make_unique<InProcessServer>(router);
+  testing::RawClient client(owned->port());
+  client.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+  while (!entered) {
+    std::this_thread::sleep_for(1ms);
+  }
+  owned->server().shutdown();
+  const auto response = client.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->body(), "finished");
+  EXPECT_FALSE(response->keep_alive());
+  // New connections are refused once draining.
+  EXPECT_THROW(testing::RawClient late(owned->port()), std::exception);
+}
+
+TEST(Server, AnswersHeadWithTheGetHeadersAndNoBody) {
+  auto router = std::make_shared<Router>();
+  router->add(Verb::get, "/page", [](RequestContext&) -> boost::asio::awaitable<Response> {
+    co_return text_response(Status::ok, "twelve bytes");
+  });
+  InProcessServer server(router);
+  testing::RawClient client(server.port());
+  client.send("HEAD /page HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::string raw = client.read_until_closed();
+  EXPECT_NE(raw.find("Content-Length: 12\r\n"), std::string::npos) << raw;
+  ASSERT_GE(raw.size(), 4u);
+  EXPECT_EQ(raw.substr(raw.size() - 4), "\r\n\r\n") << "a HEAD answer must end with its headers";
+}
+
+}  // namespace
+}  // namespace cubeauth::http
