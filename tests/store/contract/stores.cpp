@@ -3,6 +3,7 @@
 #include <atomic>
 #include <cstdlib>
 
+#include "store/mongo/mongo_user_store.hpp"
 #include "store/object_id.hpp"
 #include "store/postgres/postgres_user_store.hpp"
 #include "store/sqlite/sqlite_user_store.hpp"
@@ -49,6 +50,21 @@ OpenedStore open_postgres() {
   return {std::move(*store), {}, nullptr};
 }
 
+OpenedStore open_mongo() {
+  const char* uri = std::getenv("TEST_MONGO_URI");
+  if (uri == nullptr || *uri == '\0') {
+    return {nullptr,
+            "TEST_MONGO_URI is not set (e.g. mongodb://127.0.0.1:27017/cubeauth_test); the "
+            "MongoDB store's wire tests (MongoWire.*) run without a server",
+            nullptr};
+  }
+  auto store = open_mongo_store({uri});
+  if (!store) {
+    return {nullptr, "", nullptr};
+  }
+  return {std::move(*store), {}, nullptr};
+}
+
 }  // namespace
 
 std::vector<StoreUnderTest> stores_under_test() {
@@ -56,6 +72,7 @@ std::vector<StoreUnderTest> stores_under_test() {
       {"InMemoryFake", open_in_memory},
       {"Sqlite", open_sqlite},
       {"Postgres", open_postgres},
+      {"Mongo", open_mongo},
   };
 }
 

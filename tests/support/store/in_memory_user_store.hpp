@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,10 @@ class InMemoryUserStore final : public UserStore {
   /// the old server. Replaces a user with the same id.
   void put(User user) {
     std::lock_guard lock(mutex_);
+    if (auto old = users_.find(user.id); old != users_.end()) {
+      unindex(old->second);
+    }
+    index(user);
     users_[user.id] = std::move(user);
   }
 
@@ -110,17 +115,28 @@ class InMemoryUserStore final : public UserStore {
 
   // An exact match on the normalised form first, as the real stores do.
   const User* by_email(const std::string& key) const {
-    for (const auto& [id, user] : users_) {
-      if (user.email == key) {
-        return &user;
+    auto exact = by_email_.find(key);
+    if (exact != by_email_.end()) {
+      for (const auto& id : exact->second) {
+        if (users_.at(id).email == key) {
+          return &users_.at(id);
+        }
       }
-    }
-    for (const auto& [id, user] : users_) {
-      if (normalize_email(user.email) == key) {
-        return &user;
-      }
+      return &users_.at(*exact->second.begin());
     }
     return nullptr;
+  }
+
+  void index(const User& user) { by_email_[normalize_email(user.email)].insert(user.id); }
+
+  void unindex(const User& user) {
+    auto entry = by_email_.find(normalize_email(user.email));
+    if (entry != by_email_.end()) {
+      entry->second.erase(user.id);
+      if (entry->second.empty()) {
+        by_email_.erase(entry);
+      }
+    }
   }
 
   Result<User, StoreError> create(NewUser input) {
@@ -140,6 +156,7 @@ class InMemoryUserStore final : public UserStore {
     user.last_name = std::move(input.last_name);
     user.password_hash = std::move(input.password_hash);
     users_[user.id] = user;
+    index(user);
     return user;
   }
 
@@ -183,14 +200,19 @@ class InMemoryUserStore final : public UserStore {
     if (auto error = next_failure()) {
       return unexpected(*error);
     }
-    if (!is_object_id(id) || users_.erase(canonical_object_id(id)) == 0) {
+    auto found = is_object_id(id) ? users_.find(canonical_object_id(id)) : users_.end();
+    if (found == users_.end()) {
       return unexpected(StoreError::kNotFound);
     }
+    unindex(found->second);
+    users_.erase(found);
     return {};
   }
 
   mutable std::mutex mutex_;
   std::map<std::string, User> users_;
+  /// Normalised email -> ids of the users with it (several only through put()).
+  std::map<std::string, std::set<std::string>> by_email_;
   std::size_t calls_ = 0;
   std::optional<StoreError> fail_every_;
   std::optional<std::size_t> fail_at_;

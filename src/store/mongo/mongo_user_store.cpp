@@ -1,0 +1,462 @@
+#include "store/mongo/mongo_user_store.hpp"
+
+#include <mongoc/mongoc.h>
+
+#include <atomic>
+#include <boost/asio/thread_pool.hpp>
+#include <mutex>
+#include <type_traits>
+#include <utility>
+
+#include "common/logging.hpp"
+#include "store/detail/availability.hpp"
+#include "store/detail/millis.hpp"
+#include "store/detail/run_on_pool.hpp"
+#include "store/email.hpp"
+#include "store/mongo/user_document.hpp"
+#include "store/object_id.hpp"
+
+namespace cubeauth::store {
+namespace {
+
+constexpr std::int32_t kDuplicateKey = 11000;
+constexpr const char* kCollection = "users";
+// Mongoose's name for the index of `email: {unique: true}`.
+constexpr const char* kEmailIndex = "email_1";
+
+void init_driver_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    mongoc_init();
+    // Driver messages go to our log, not straight to stderr.
+    mongoc_log_set_handler(
+        [](mongoc_log_level_t level, const char* domain, const char* message, void*) {
+          if (level <= MONGOC_LOG_LEVEL_WARNING) {
+            log::warn("mongoc {}: {}", domain, message);
+          } else if (level <= MONGOC_LOG_LEVEL_INFO) {
+            log::debug("mongoc {}: {}", domain, message);
+          }
+        },
+        nullptr);
+  });
+}
+
+/// A BSON document on the stack, destroyed at scope end.
+class Doc {
+ public:
+  Doc() { bson_init(&doc_); }
+  Doc(const Doc&) = delete;
+  Doc& operator=(const Doc&) = delete;
+  ~Doc() { bson_destroy(&doc_); }
+  bson_t* get() { return &doc_; }
+
+ private:
+  bson_t doc_;
+};
+
+/// Error codes of a server that is going away or not primary (MongoDB's
+/// error_codes.yml): the request may succeed once the topology settles.
+bool is_transient_server_error(std::uint32_t code) {
+  switch (code) {
+    case 6:      // HostUnreachable
+    case 7:      // HostNotFound
+    case 89:     // NetworkTimeout
+    case 91:     // ShutdownInProgress
+    case 189:    // PrimarySteppedDown
+    case 9001:   // SocketException
+    case 10107:  // NotWritablePrimary
+    case 11600:  // InterruptedAtShutdown
+    case 11602:  // InterruptedDueToReplStateChange
+    case 13435:  // NotPrimaryNoSecondaryOk
+    case 13436:  // NotPrimaryOrSecondary
+      return true;
+    default:
+      return false;
+  }
+}
+
+/// A regular expression matching exactly `text`, for a case-insensitive match.
+/// ASCII punctuation is escaped; other bytes (UTF-8) stay as they are.
+std::string exact_pattern(std::string_view text) {
+  std::string pattern = "^";
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x80 && !std::isalnum(byte)) {
+      pattern += '\\';
+    }
+    pattern += c;
+  }
+  pattern += '$';
+  return pattern;
+}
+
+/// A client taken from the pool, given back at scope end.
+class ClientLease {
+ public:
+  explicit ClientLease(mongoc_client_pool_t* pool)
+      : pool_(pool), client_(mongoc_client_pool_pop(pool)) {}
+  ClientLease(const ClientLease&) = delete;
+  ClientLease& operator=(const ClientLease&) = delete;
+  ~ClientLease() { mongoc_client_pool_push(pool_, client_); }
+  mongoc_client_t* get() const { return client_; }
+
+ private:
+  mongoc_client_pool_t* pool_;
+  mongoc_client_t* client_;
+};
+
+class Collection {
+ public:
+  Collection(mongoc_client_t* client, const std::string& database)
+      : collection_(mongoc_client_get_collection(client, database.c_str(), kCollection)) {}
+  Collection(const Collection&) = delete;
+  Collection& operator=(const Collection&) = delete;
+  ~Collection() { mongoc_collection_destroy(collection_); }
+  mongoc_collection_t* get() const { return collection_; }
+
+ private:
+  mongoc_collection_t* collection_;
+};
+
+class MongoUserStore final : public UserStore {
+ public:
+  MongoUserStore(mongoc_uri_t* uri, std::size_t threads)
+      : uri_(uri),
+        database_(mongoc_uri_get_database(uri) != nullptr ? mongoc_uri_get_database(uri) : "test"),
+        threads_(threads),
+        availability_("mongodb"),
+        workers_(threads) {}
+
+  ~MongoUserStore() override {
+    workers_.join();
+    if (pool_ != nullptr) {
+      mongoc_client_pool_destroy(pool_);
+    }
+    mongoc_uri_destroy(uri_);
+  }
+
+  /// At start: reach the server once and create the email index.
+  void warm_up() {
+    auto work = [this](mongoc_client_t* client) { return ping(client); };
+    (void)with_client(work, true);  // a failure is logged through availability_
+  }
+
+  boost::asio::awaitable<Result<User, StoreError>> create_user(NewUser input) override {
+    User user;
+    user.created_at = detail::now_millis();
+    user.updated_at = user.created_at;
+    user.id = new_object_id(user.created_at);
+    user.email = std::move(input.email);
+    user.first_name = std::move(input.first_name);
+    user.last_name = std::move(input.last_name);
+    user.password_hash = std::move(input.password_hash);
+    auto work = [this,
+                 user = std::move(user)](mongoc_client_t* client) -> Result<User, StoreError> {
+      Collection users(client, database_);
+      // The unique index compares emails exactly, and the old server stored them
+      // as typed: look for the same email in another case first.
+      auto existing = find_matching_case_insensitively(users.get(), normalize_email(user.email));
+      if (!existing) {
+        return unexpected(existing.error());
+      }
+      if (existing->has_value()) {
+        return unexpected(StoreError::kDuplicateEmail);
+      }
+      Doc document;
+      mongo::append_new_user(document.get(), user);
+      Doc reply;
+      bson_error_t error;
+      if (!mongoc_collection_insert_one(users.get(), document.get(), nullptr, reply.get(),
+                                        &error)) {
+        return unexpected(failure(error, "insert user"));
+      }
+      return user;
+    };
+    co_return co_await run(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<std::optional<User>, StoreError>> find_by_email(
+      std::string email) override {
+    auto work = [this, key = normalize_email(email)](
+                    mongoc_client_t* client) -> Result<std::optional<User>, StoreError> {
+      Collection users(client, database_);
+      // The exact form first: it uses the email index and is what cubeauth stores.
+      Doc filter;
+      BSON_APPEND_UTF8(filter.get(), "email", key.c_str());
+      auto exact = find_one(users.get(), filter.get());
+      if (!exact || exact->has_value()) {
+        return exact;
+      }
+      // Then any case (emails written by the old server): a scan, only on a miss.
+      return find_matching_case_insensitively(users.get(), key);
+    };
+    co_return co_await run(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<std::optional<User>, StoreError>> find_by_id(
+      std::string id) override {
+    if (!is_object_id(id)) {
+      co_return std::optional<User>();
+    }
+    auto work = [this, id = canonical_object_id(id)](
+                    mongoc_client_t* client) -> Result<std::optional<User>, StoreError> {
+      Collection users(client, database_);
+      Doc filter;
+      bson_oid_t oid;
+      bson_oid_init_from_string(&oid, id.c_str());
+      BSON_APPEND_OID(filter.get(), "_id", &oid);
+      return find_one(users.get(), filter.get());
+    };
+    co_return co_await run(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> set_connectycube_id(
+      std::string id, std::int64_t connectycube_id) override {
+    if (!is_object_id(id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    auto work = [this, id = canonical_object_id(id),
+                 connectycube_id](mongoc_client_t* client) -> Result<void, StoreError> {
+      Collection users(client, database_);
+      Doc selector;
+      bson_oid_t oid;
+      bson_oid_init_from_string(&oid, id.c_str());
+      BSON_APPEND_OID(selector.get(), "_id", &oid);
+      Doc update;
+      bson_t set;
+      BSON_APPEND_DOCUMENT_BEGIN(update.get(), "$set", &set);
+      mongo::append_connectycube_id(&set, connectycube_id);
+      BSON_APPEND_DATE_TIME(&set, "updatedAt", detail::to_millis(detail::now_millis()));
+      bson_append_document_end(update.get(), &set);
+      Doc reply;
+      bson_error_t error;
+      if (!mongoc_collection_update_one(users.get(), selector.get(), update.get(), nullptr,
+                                        reply.get(), &error)) {
+        return unexpected(failure(error, "update user"));
+      }
+      if (count_in(reply.get(), "matchedCount") == 0) {
+        return unexpected(StoreError::kNotFound);
+      }
+      return {};
+    };
+    co_return co_await run(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> delete_user(std::string id) override {
+    if (!is_object_id(id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    auto work =
+        [this, id = canonical_object_id(id)](mongoc_client_t* client) -> Result<void, StoreError> {
+      Collection users(client, database_);
+      Doc selector;
+      bson_oid_t oid;
+      bson_oid_init_from_string(&oid, id.c_str());
+      BSON_APPEND_OID(selector.get(), "_id", &oid);
+      Doc reply;
+      bson_error_t error;
+      if (!mongoc_collection_delete_one(users.get(), selector.get(), nullptr, reply.get(),
+                                        &error)) {
+        return unexpected(failure(error, "delete user"));
+      }
+      if (count_in(reply.get(), "deletedCount") == 0) {
+        return unexpected(StoreError::kNotFound);
+      }
+      return {};
+    };
+    co_return co_await run(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> health() override {
+    auto work = [this](mongoc_client_t* client) { return ping(client); };
+    auto task = [this, work = std::move(work)]() mutable { return with_client(work, false); };
+    co_return co_await detail::run_on_pool(workers_.get_executor(), std::move(task));
+  }
+
+ private:
+  /// Maps a driver error to the interface's kinds, logging the driver's text.
+  StoreError failure(const bson_error_t& error, std::string_view operation) {
+    if (error.code == kDuplicateKey) {
+      return StoreError::kDuplicateEmail;
+    }
+    if (error.domain == MONGOC_ERROR_STREAM || error.domain == MONGOC_ERROR_SERVER_SELECTION ||
+        is_transient_server_error(error.code)) {
+      availability_.report_unavailable(std::string(operation) + ": " + error.message);
+      return StoreError::kUnavailable;
+    }
+    log::error("mongodb: {} failed: {} (domain {}, code {})", operation, error.message,
+               error.domain, error.code);
+    return StoreError::kInternal;
+  }
+
+  static std::int64_t count_in(const bson_t* reply, const char* field) {
+    bson_iter_t it;
+    if (bson_iter_init_find(&it, reply, field) && BSON_ITER_HOLDS_NUMBER(&it)) {
+      return bson_iter_as_int64(&it);
+    }
+    return 0;
+  }
+
+  Result<void, StoreError> ping(mongoc_client_t* client) {
+    Doc command;
+    BSON_APPEND_INT32(command.get(), "ping", 1);
+    Doc reply;
+    bson_error_t error;
+    if (!mongoc_client_command_simple(client, "admin", command.get(), nullptr, reply.get(),
+                                      &error)) {
+      return unexpected(failure(error, "ping"));
+    }
+    return {};
+  }
+
+  Result<std::optional<User>, StoreError> find_one(mongoc_collection_t* users,
+                                                   const bson_t* filter) {
+    Doc options;
+    BSON_APPEND_INT64(options.get(), "limit", 1);
+    mongoc_cursor_t* cursor =
+        mongoc_collection_find_with_opts(users, filter, options.get(), nullptr);
+    const bson_t* document = nullptr;
+    std::optional<User> found;
+    if (mongoc_cursor_next(cursor, &document)) {
+      found = mongo::read_user(document);
+    }
+    bson_error_t error;
+    const bool failed = mongoc_cursor_error(cursor, &error);
+    mongoc_cursor_destroy(cursor);
+    if (failed) {
+      return unexpected(failure(error, "find user"));
+    }
+    return found;
+  }
+
+  Result<std::optional<User>, StoreError> find_matching_case_insensitively(
+      mongoc_collection_t* users, const std::string& key) {
+    Doc filter;
+    BSON_APPEND_REGEX(filter.get(), "email", exact_pattern(key).c_str(), "i");
+    return find_one(users, filter.get());
+  }
+
+  /// The driver's pool, made on first use: making it resolves a mongodb+srv://
+  /// name, which may fail while DNS or the network is down.
+  mongoc_client_pool_t* client_pool(std::string& why) {
+    std::lock_guard lock(pool_mutex_);
+    if (pool_ == nullptr) {
+      bson_error_t error;
+      pool_ = mongoc_client_pool_new_with_error(uri_, &error);
+      if (pool_ == nullptr) {
+        why = error.message;
+        return nullptr;
+      }
+      mongoc_client_pool_set_error_api(pool_, MONGOC_ERROR_API_VERSION_2);
+      mongoc_client_pool_max_size(pool_, static_cast<std::uint32_t>(threads_));
+    }
+    return pool_;
+  }
+
+  /// createIndexes {email: 1} unique, named as Mongoose names it, once per
+  /// process. An existing index of that name (even a different one) is kept.
+  Result<void, StoreError> ensure_email_index(mongoc_client_t* client) {
+    if (email_index_ready_.load()) {
+      return {};
+    }
+    Doc command;
+    BSON_APPEND_UTF8(command.get(), "createIndexes", kCollection);
+    bson_t indexes;
+    bson_t index;
+    bson_t key;
+    BSON_APPEND_ARRAY_BEGIN(command.get(), "indexes", &indexes);
+    BSON_APPEND_DOCUMENT_BEGIN(&indexes, "0", &index);
+    BSON_APPEND_DOCUMENT_BEGIN(&index, "key", &key);
+    BSON_APPEND_INT32(&key, "email", 1);
+    bson_append_document_end(&index, &key);
+    BSON_APPEND_UTF8(&index, "name", kEmailIndex);
+    BSON_APPEND_BOOL(&index, "unique", true);
+    bson_append_document_end(&indexes, &index);
+    bson_append_array_end(command.get(), &indexes);
+
+    mongoc_database_t* database = mongoc_client_get_database(client, database_.c_str());
+    Doc reply;
+    bson_error_t error;
+    const bool ok = mongoc_database_write_command_with_opts(database, command.get(), nullptr,
+                                                            reply.get(), &error);
+    mongoc_database_destroy(database);
+    if (!ok) {
+      const StoreError kind = failure(error, "create the email index");
+      if (kind == StoreError::kUnavailable) {
+        return unexpected(kind);
+      }
+      // IndexOptionsConflict, IndexKeySpecsConflict...: someone made it another way.
+      log::warn("mongodb: keeping the existing index on {}.users: {}", database_, error.message);
+    }
+    email_index_ready_ = true;
+    return {};
+  }
+
+  /// Calls work(client) with a pooled client, the email index ensured first.
+  template <class Work>
+  auto with_client(Work& work, bool needs_index) -> std::invoke_result_t<Work&, mongoc_client_t*> {
+    using R = std::invoke_result_t<Work&, mongoc_client_t*>;
+    std::string why;
+    mongoc_client_pool_t* pool = client_pool(why);
+    if (pool == nullptr) {
+      availability_.report_unavailable(why);
+      return unexpected(StoreError::kUnavailable);
+    }
+    ClientLease client(pool);
+    if (needs_index) {
+      if (auto ready = ensure_email_index(client.get()); !ready) {
+        return unexpected(ready.error());
+      }
+    }
+    R result = work(client.get());
+    if (result.has_value() || result.error() != StoreError::kUnavailable) {
+      availability_.report_available();
+    }
+    return result;
+  }
+
+  template <class Work>
+  auto run(Work work) -> boost::asio::awaitable<std::invoke_result_t<Work&, mongoc_client_t*>> {
+    // Named, not a temporary in the co_await: g++ 12 destroys those twice.
+    auto task = [this, work = std::move(work)]() mutable { return with_client(work, true); };
+    co_return co_await detail::run_on_pool(workers_.get_executor(), std::move(task));
+  }
+
+  mongoc_uri_t* uri_;
+  std::string database_;
+  std::size_t threads_;
+  detail::Availability availability_;
+  std::mutex pool_mutex_;
+  mongoc_client_pool_t* pool_ = nullptr;
+  std::atomic<bool> email_index_ready_{false};
+  boost::asio::thread_pool workers_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<UserStore>, std::string> open_mongo_store(const MongoOptions& options) {
+  init_driver_once();
+  bson_error_t error;
+  mongoc_uri_t* uri = mongoc_uri_new_with_error(options.uri.c_str(), &error);
+  if (uri == nullptr) {
+    return unexpected("invalid MongoDB connection string: " + std::string(error.message));
+  }
+  if (!mongoc_uri_has_option(uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS)) {
+    mongoc_uri_set_option_as_int32(
+        uri, MONGOC_URI_SERVERSELECTIONTIMEOUTMS,
+        static_cast<std::int32_t>(options.server_selection_timeout.count()));
+  }
+  if (!mongoc_uri_has_option(uri, MONGOC_URI_CONNECTTIMEOUTMS)) {
+    mongoc_uri_set_option_as_int32(
+        uri, MONGOC_URI_CONNECTTIMEOUTMS,
+        static_cast<std::int32_t>(options.server_selection_timeout.count()));
+  }
+  if (mongoc_uri_get_appname(uri) == nullptr) {
+    mongoc_uri_set_appname(uri, "cubeauth");
+  }
+  auto store = std::make_unique<MongoUserStore>(uri, options.threads == 0 ? 1 : options.threads);
+  store->warm_up();
+  return std::unique_ptr<UserStore>(std::move(store));
+}
+
+}  // namespace cubeauth::store

@@ -1,0 +1,419 @@
+// The MongoDB store on the wire, against a scripted server (mock_mongo.py): the
+// exact commands, field names and BSON types it sends, and how it takes
+// duplicate keys, server errors and a dropped connection.
+#include <gtest/gtest.h>
+
+#include <future>
+#include <vector>
+
+#include "store/mongo/mock_mongo.hpp"
+#include "store/mongo/mongo_user_store.hpp"
+#include "store/object_id.hpp"
+#include "store/run_sync.hpp"
+
+namespace cubeauth::store::testing {
+namespace {
+
+constexpr const char* kDatabase = "cubeauth_wire";
+
+/// The element at a dotted path ("documents.0.email"), or nullopt.
+std::optional<bson_iter_t> at(const bson_t* document, const char* path) {
+  bson_iter_t it;
+  bson_iter_t found;
+  if (document != nullptr && bson_iter_init(&it, document) &&
+      bson_iter_find_descendant(&it, path, &found)) {
+    return found;
+  }
+  return std::nullopt;
+}
+
+bson_type_t type_at(const bson_t* document, const char* path) {
+  auto it = at(document, path);
+  return it ? bson_iter_type(&*it) : BSON_TYPE_EOD;
+}
+
+std::string utf8_at(const bson_t* document, const char* path) {
+  auto it = at(document, path);
+  return it && BSON_ITER_HOLDS_UTF8(&*it) ? bson_iter_utf8(&*it, nullptr) : "<not a string>";
+}
+
+std::int64_t number_at(const bson_t* document, const char* path) {
+  auto it = at(document, path);
+  return it ? bson_iter_as_int64(&*it) : -1;
+}
+
+bool bool_at(const bson_t* document, const char* path) {
+  auto it = at(document, path);
+  return it && BSON_ITER_HOLDS_BOOL(&*it) && bson_iter_bool(&*it);
+}
+
+std::int64_t date_at(const bson_t* document, const char* path) {
+  auto it = at(document, path);
+  return it && BSON_ITER_HOLDS_DATE_TIME(&*it) ? bson_iter_date_time(&*it) : -1;
+}
+
+std::string oid_at(const bson_t* document, const char* path) {
+  auto it = at(document, path);
+  if (!it || !BSON_ITER_HOLDS_OID(&*it)) {
+    return "<not an ObjectId>";
+  }
+  char hex[25];
+  bson_oid_to_string(bson_iter_oid(&*it), hex);
+  return hex;
+}
+
+/// The keys of the document at `path` ("" for the top level), in order.
+std::vector<std::string> keys_at(const bson_t* document, const char* path) {
+  bson_iter_t it;
+  bson_iter_t child;
+  std::vector<std::string> keys;
+  if (*path == '\0') {
+    bson_iter_init(&it, document);
+  } else {
+    auto found = at(document, path);
+    if (!found || !bson_iter_recurse(&*found, &it)) {
+      return keys;
+    }
+  }
+  (void)child;
+  while (bson_iter_next(&it)) {
+    keys.emplace_back(bson_iter_key(&it));
+  }
+  return keys;
+}
+
+std::string command_name(const bson_t* document) {
+  auto keys = keys_at(document, "");
+  return keys.empty() ? "" : keys.front();
+}
+
+std::string empty_cursor() {
+  return std::string(R"({"cursor": {"id": {"$numberLong": "0"}, "ns": ")") + kDatabase +
+         R"(.users", "firstBatch": []}, "ok": 1})";
+}
+
+std::string cursor_with(const std::string& document) {
+  return std::string(R"({"cursor": {"id": {"$numberLong": "0"}, "ns": ")") + kDatabase +
+         R"(.users", "firstBatch": [)" + document + R"(]}, "ok": 1})";
+}
+
+/// A document as the old server wrote it.
+std::string old_server_document(const std::string& id, const std::string& email,
+                                const std::string& extra = "") {
+  return R"({"_id": {"$oid": ")" + id + R"("}, "firstName": "Ada", "lastName": "Lovelace",)" +
+         R"( "email": ")" + email + R"(", "password": "$2b$10$hash")" + extra + "}";
+}
+
+class MongoWire : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_NE(mock_.port(), 0) << mock_.error(); }
+
+  /// Opens the store; it sends createIndexes at start, answered with `reply`.
+  BsonPtr open_store(const std::string& reply = R"({"createdCollectionAutomatically": true,)"
+                                                R"( "numIndexesBefore": 1, "numIndexesAfter": 2,)"
+                                                R"( "ok": 1})") {
+    MongoOptions options;
+    options.uri = mock_.uri(kDatabase) + "&socketTimeoutMS=5000";
+    options.threads = 2;
+    auto opening = std::async(std::launch::async, [options] { return open_mongo_store(options); });
+    BsonPtr create_indexes = mock_.next_command();
+    if (create_indexes) {
+      mock_.reply(reply);
+    }
+    auto opened = opening.get();
+    EXPECT_TRUE(opened.has_value()) << opened.error();
+    if (opened) {
+      store_ = std::move(*opened);
+    }
+    return create_indexes;
+  }
+
+  template <class T>
+  static std::future<T> start(boost::asio::awaitable<T> call) {
+    return std::async(std::launch::async,
+                      [call = std::move(call)]() mutable { return run_sync(std::move(call)); });
+  }
+
+  BsonPtr expect_command(const std::string& name) {
+    BsonPtr command = mock_.next_command();
+    EXPECT_NE(command, nullptr) << "expected " << name << ": " << mock_.error();
+    if (command) {
+      EXPECT_EQ(command_name(command.get()), name);
+      EXPECT_EQ(utf8_at(command.get(), "$db"), kDatabase);
+    }
+    return command;
+  }
+
+  // Declared before mock_: the mock stops first, so no call can hang the store.
+  std::unique_ptr<UserStore> store_;
+  MockMongo mock_;
+};
+
+TEST_F(MongoWire, CreatesTheUniqueEmailIndexAtStartAsMongooseNamesIt) {
+  BsonPtr command = open_store();
+  ASSERT_NE(command, nullptr) << mock_.error();
+  EXPECT_EQ(command_name(command.get()), "createIndexes");
+  EXPECT_EQ(utf8_at(command.get(), "createIndexes"), "users");
+  EXPECT_EQ(utf8_at(command.get(), "$db"), kDatabase);
+  EXPECT_EQ(keys_at(command.get(), "indexes.0.key"), std::vector<std::string>{"email"});
+  EXPECT_EQ(type_at(command.get(), "indexes.0.key.email"), BSON_TYPE_INT32);
+  EXPECT_EQ(utf8_at(command.get(), "indexes.0.name"), "email_1");
+  ASSERT_EQ(type_at(command.get(), "indexes.0.unique"), BSON_TYPE_BOOL);
+  EXPECT_TRUE(bool_at(command.get(), "indexes.0.unique"));
+}
+
+TEST_F(MongoWire, KeepsAnExistingEmailIndexThatConflicts) {
+  open_store(R"({"ok": 0, "code": 85, "codeName": "IndexOptionsConflict",)"
+             R"( "errmsg": "Index with name: email_1 already exists with different options"})");
+  ASSERT_NE(store_, nullptr);
+  // Started, and no second createIndexes before the next command.
+  auto found = start(store_->find_by_email("a@b.io"));
+  BsonPtr find = expect_command("find");
+  mock_.reply(empty_cursor());
+  BsonPtr fallback = expect_command("find");
+  mock_.reply(empty_cursor());
+  auto result = found.get();
+  ASSERT_TRUE(result.has_value());
+  EXPECT_FALSE(result->has_value());
+}
+
+TEST_F(MongoWire, InsertsADocumentShapedAsTheOldServerWroteThem) {
+  open_store();
+  ASSERT_NE(store_, nullptr);
+  auto created = start(store_->create_user({"ada@example.com", "Ada", "Lovelace", "$2b$10$hash"}));
+
+  BsonPtr check = expect_command("find");
+  ASSERT_NE(check, nullptr);
+  EXPECT_EQ(type_at(check.get(), "filter.email"), BSON_TYPE_REGEX);
+  mock_.reply(empty_cursor());
+
+  BsonPtr insert = expect_command("insert");
+  ASSERT_NE(insert, nullptr);
+  mock_.reply(R"({"n": 1, "ok": 1})");
+  auto user = created.get();
+  ASSERT_TRUE(user.has_value()) << to_string(user.error());
+
+  EXPECT_EQ(utf8_at(insert.get(), "insert"), "users");
+  EXPECT_EQ(keys_at(insert.get(), "documents.0"),
+            (std::vector<std::string>{"_id", "firstName", "lastName", "email", "password",
+                                      "createdAt", "updatedAt", "__v"}));
+  EXPECT_EQ(oid_at(insert.get(), "documents.0._id"), user->id);
+  EXPECT_EQ(utf8_at(insert.get(), "documents.0.firstName"), "Ada");
+  EXPECT_EQ(utf8_at(insert.get(), "documents.0.lastName"), "Lovelace");
+  EXPECT_EQ(utf8_at(insert.get(), "documents.0.email"), "ada@example.com");
+  EXPECT_EQ(utf8_at(insert.get(), "documents.0.password"), "$2b$10$hash");
+  ASSERT_EQ(type_at(insert.get(), "documents.0.createdAt"), BSON_TYPE_DATE_TIME);
+  ASSERT_EQ(type_at(insert.get(), "documents.0.updatedAt"), BSON_TYPE_DATE_TIME);
+  EXPECT_EQ(
+      date_at(insert.get(), "documents.0.createdAt"),
+      std::chrono::duration_cast<std::chrono::milliseconds>(user->created_at.time_since_epoch())
+          .count());
+  ASSERT_EQ(type_at(insert.get(), "documents.0.__v"), BSON_TYPE_INT32);
+  EXPECT_EQ(number_at(insert.get(), "documents.0.__v"), 0);
+}
+
+TEST_F(MongoWire, TurnsDuplicateKeyError11000IntoDuplicateEmail) {
+  open_store();
+  ASSERT_NE(store_, nullptr);
+  auto created = start(store_->create_user({"ada@example.com", "Ada", "Lovelace", "$2b$10$hash"}));
+  expect_command("find");
+  mock_.reply(empty_cursor());
+  expect_command("insert");
+  mock_.reply(R"({"n": 0, "writeErrors": [{"index": 0, "code": 11000, "errmsg":)"
+              R"( "E11000 duplicate key error collection: cubeauth_wire.users index: email_1)"
+              R"( dup key: { email: \"ada@example.com\" }"}], "ok": 1})");
+  auto user = created.get();
+  ASSERT_FALSE(user.has_value());
+  EXPECT_EQ(user.error(), StoreError::kDuplicateEmail);
+}
+
+TEST_F(MongoWire, RefusesAnEmailTheOldServerStoredInAnotherCaseWithoutInserting) {
+  open_store();
+  ASSERT_NE(store_, nullptr);
+  auto created = start(store_->create_user({"ada@example.com", "Ada", "Lovelace", "$2b$10$hash"}));
+  BsonPtr check = expect_command("find");
+  ASSERT_NE(check, nullptr);
+  auto regex = at(check.get(), "filter.email");
+  ASSERT_TRUE(regex && BSON_ITER_HOLDS_REGEX(&*regex));
+  const char* options = nullptr;
+  EXPECT_STREQ(bson_iter_regex(&*regex, &options), "^ada\\@example\\.com$");
+  EXPECT_STREQ(options, "i");
+  mock_.reply(cursor_with(old_server_document(new_object_id(), "Ada@Example.com")));
+  auto user = created.get();
+  ASSERT_FALSE(user.has_value());
+  EXPECT_EQ(user.error(), StoreError::kDuplicateEmail);
+  EXPECT_EQ(mock_.next_command(std::chrono::milliseconds(300)), nullptr) << "no insert expected";
+}
+
+TEST_F(MongoWire, FindsByTheExactNormalisedEmailFirst) {
+  open_store();
+  ASSERT_NE(store_, nullptr);
+  const std::string id = new_object_id();
+  auto found = start(store_->find_by_email("  Ada@Example.com "));
+  BsonPtr find = expect_command("find");
+  ASSERT_NE(find, nullptr);
+  EXPECT_EQ(utf8_at(find.get(), "find"), "users");
+  EXPECT_EQ(keys_at(find.get(), "filter"), std::vector<std::string>{"email"});
+  EXPECT_EQ(utf8_at(find.get(), "filter.email"), "ada@example.com");
+  auto limit = at(find.get(), "limit");
+  ASSERT_TRUE(limit.has_value());
+  EXPECT_EQ(bson_iter_as_int64(&*limit), 1);
+  mock_.reply(cursor_with(old_server_document(
+      id, "ada@example.com",
+      R"(, "connectyCubeId": {"$numberInt": "4242"}, "createdAt": {"$date": {"$numberLong":)"
+      R"( "1600000000123"}}, "updatedAt": {"$date": {"$numberLong": "1600000000456"}},)"
+      R"( "__v": {"$numberInt": "0"})")));
+  auto user = found.get();
+  ASSERT_TRUE(user.has_value() && user->has_value());
+  EXPECT_EQ((*user)->id, id);
+  EXPECT_EQ((*user)->email, "ada@example.com");
+  EXPECT_EQ((*user)->password_hash, "$2b$10$hash");
+  EXPECT_EQ((*user)->connectycube_id, 4242);
+  EXPECT_EQ((*user)->created_at.time_since_epoch(), std::chrono::milliseconds(1600000000123));
+  EXPECT_EQ((*user)->updated_at.time_since_epoch(), std::chrono::milliseconds(1600000000456));
+  EXPECT_EQ(mock_.next_command(std::chrono::milliseconds(300)), nullptr) << "no fallback expected";
+}
+
+TEST_F(MongoWire, FallsBackToACaseInsensitiveMatchAndLoadsDocumentsLackingOptionalFields) {
+  open_store();
+  ASSERT_NE(store_, nullptr);
+  const std::string id = "5f5e1000aaaaaaaaaaaaaaaa";
+  auto found = start(store_->find_by_email("ada.l+1@example.com"));
+  expect_command("find");
+  mock_.reply(empty_cursor());
+  BsonPtr fallback = expect_command("find");
+  ASSERT_NE(fallback, nullptr);
+  auto regex = at(fallback.get(), "filter.email");
+  ASSERT_TRUE(regex && BSON_ITER_HOLDS_REGEX(&*regex));
+  const char* options = nullptr;
+  EXPECT_STREQ(bson_iter_regex(&*regex, &options), "^ada\\.l\\+1\\@example\\.com$");
+  EXPECT_STREQ(options, "i");
+  // No connectyCubeId, no __v, no timestamps.
+  mock_.reply(cursor_with(old_server_document(id, "Ada.L+1@Example.com")));
+  auto user = found.get();
+  ASSERT_TRUE(user.has_value() && user->has_value());
+  EXPECT_EQ((*user)->email, "Ada.L+1@Example.com");
+  EXPECT_FALSE((*user)->connectycube_id.has_value());
+  EXPECT_EQ((*user)->created_at,
+            std::chrono::system_clock::time_point(std::chrono::seconds(0x5f5e1000)));
+  EXPECT_EQ((*user)->updated_at, (*user)->created_at);
+}
+
+TEST_F(MongoWire, ReadsConnectyCubeIdsStoredAsAnyNumberType) {
+  open_store();
+  ASSERT_NE(store_, nullptr);
+  const std::string id = new_object_id();
+  const std::pair<std::string, std::int64_t> cases[] = {
+      {R"({"$numberInt": "77"})", 77},
+      {R"({"$numberLong": "6000000000"})", 6000000000},
+      {R"({"$numberDouble": "12345.0"})", 12345},
+  };
+  for (const auto& [stored, expected] : cases) {
+    auto found = start(store_->find_by_id(id));
+    BsonPtr find = expect_command("find");
+    ASSERT_NE(find, nullptr);
+    EXPECT_EQ(oid_at(find.get(), "filter._id"), id);
+    mock_.reply(cursor_with(old_server_document(id, "a@b.io", R"(, "connectyCubeId": )" + stored)));
+    auto user = found.get();
+    ASSERT_TRUE(user.has_value() && user->has_value());
+    EXPECT_EQ((*user)->connectycube_id, expected) << stored;
+  }
+}
+
+TEST_F(MongoWire, SetsTheConnectyCubeIdWithSetOnTheObjectId) {
+  open_store();
+  ASSERT_NE(store_, nullptr);
+  const std::string id = new_object_id();
+  auto set = start(store_->set_connectycube_id(id, 98765));
+  BsonPtr update = expect_command("update");
+  ASSERT_NE(update, nullptr);
+  mock_.reply(R"({"n": 1, "nModified": 1, "ok": 1})");
+  auto result = set.get();
+  EXPECT_TRUE(result.has_value());
+
+  EXPECT_EQ(utf8_at(update.get(), "update"), "users");
+  EXPECT_EQ(keys_at(update.get(), "updates.0.q"), std::vector<std::string>{"_id"});
+  EXPECT_EQ(oid_at(update.get(), "updates.0.q._id"), id);
+  EXPECT_EQ(keys_at(update.get(), "updates.0.u"), std::vector<std::string>{"$set"});
+  EXPECT_EQ(keys_at(update.get(), "updates.0.u.$set"),
+            (std::vector<std::string>{"connectyCubeId", "updatedAt"}));
+  ASSERT_EQ(type_at(update.get(), "updates.0.u.$set.connectyCubeId"), BSON_TYPE_INT32);
+  EXPECT_EQ(number_at(update.get(), "updates.0.u.$set.connectyCubeId"), 98765);
+  EXPECT_EQ(type_at(update.get(), "updates.0.u.$set.updatedAt"), BSON_TYPE_DATE_TIME);
+
+  auto missing = start(store_->set_connectycube_id(id, 5));
+  expect_command("update");
+  mock_.reply(R"({"n": 0, "nModified": 0, "ok": 1})");
+  auto none = missing.get();
+  ASSERT_FALSE(none.has_value());
+  EXPECT_EQ(none.error(), StoreError::kNotFound);
+}
+
+TEST_F(MongoWire, DeletesOneDocumentByObjectId) {
+  open_store();
+  ASSERT_NE(store_, nullptr);
+  const std::string id = new_object_id();
+  auto deleted = start(store_->delete_user(id));
+  BsonPtr command = expect_command("delete");
+  ASSERT_NE(command, nullptr);
+  mock_.reply(R"({"n": 1, "ok": 1})");
+  EXPECT_TRUE(deleted.get().has_value());
+  EXPECT_EQ(utf8_at(command.get(), "delete"), "users");
+  EXPECT_EQ(oid_at(command.get(), "deletes.0.q._id"), id);
+  auto limit = at(command.get(), "deletes.0.limit");
+  ASSERT_TRUE(limit.has_value());
+  EXPECT_EQ(bson_iter_as_int64(&*limit), 1);
+
+  auto again = start(store_->delete_user(id));
+  expect_command("delete");
+  mock_.reply(R"({"n": 0, "ok": 1})");
+  auto result = again.get();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error(), StoreError::kNotFound);
+}
+
+TEST_F(MongoWire, ReportsAServerErrorAsInternal) {
+  open_store();
+  ASSERT_NE(store_, nullptr);
+  auto found = start(store_->find_by_id(new_object_id()));
+  expect_command("find");
+  mock_.reply(R"({"ok": 0, "code": 2, "codeName": "BadValue", "errmsg": "boom"})");
+  auto result = found.get();
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error(), StoreError::kInternal);
+}
+
+TEST_F(MongoWire, ADroppedConnectionIsUnavailableAndTheNextCallReconnects) {
+  open_store();
+  ASSERT_NE(store_, nullptr);
+  auto created = start(store_->create_user({"ada@example.com", "Ada", "Lovelace", "$2b$10$hash"}));
+  expect_command("find");
+  mock_.reply(empty_cursor());
+  expect_command("insert");
+  mock_.hang_up();
+  auto user = created.get();
+  ASSERT_FALSE(user.has_value());
+  EXPECT_EQ(user.error(), StoreError::kUnavailable);
+
+  const std::string id = new_object_id();
+  auto found = start(store_->find_by_id(id));
+  BsonPtr find = expect_command("find");
+  ASSERT_NE(find, nullptr);
+  mock_.reply(cursor_with(old_server_document(id, "ada@example.com")));
+  auto again = found.get();
+  ASSERT_TRUE(again.has_value()) << to_string(again.error());
+  ASSERT_TRUE(again->has_value());
+  EXPECT_EQ((*again)->id, id);
+}
+
+TEST(MongoUserStore, RefusesAConnectionStringTheDriverCannotParse) {
+  for (const char* uri : {"mongodb://", "mongodb://host:notaport/db", "mongo://host/db"}) {
+    auto store = open_mongo_store({uri});
+    ASSERT_FALSE(store.has_value()) << uri;
+    EXPECT_NE(store.error().find("invalid MongoDB connection string"), std::string::npos)
+        << store.error();
+  }
+}
+
+}  // namespace
+}  // namespace cubeauth::store::testing
