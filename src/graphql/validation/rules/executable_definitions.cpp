@@ -1,0 +1,44 @@
+// Spec 5.1.1 Executable Definitions: a document sent for execution holds only operations and
+// fragments (graphql-js ExecutableDefinitionsRule).
+#include "graphql/validation/rules/rules.hpp"
+#include "graphql/validation/validation_context.hpp"
+
+namespace cubeauth::graphql::rules {
+
+namespace {
+
+class ExecutableDefinitions final : public Rule {
+ public:
+  using Rule::Rule;
+
+  void enter_definition(const ast::Definition& definition) override {
+    if (definition.is_executable()) {
+      return;
+    }
+    bool is_schema = std::holds_alternative<ast::SchemaDefinition>(definition) ||
+                     std::holds_alternative<ast::SchemaExtension>(definition);
+    std::string name = is_schema ? "schema" : "\"" + type_name(definition) + "\"";
+    context().report("The " + name + " definition is not executable.", {definition.loc()});
+  }
+
+ private:
+  static std::string type_name(const ast::Definition& definition) {
+    return std::visit(
+        [](const auto& node) -> std::string {
+          if constexpr (requires { node.name.value; }) {
+            return node.name.value;
+          } else {
+            return {};
+          }
+        },
+        definition);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Rule> executable_definitions(ValidationContext& context) {
+  return std::make_unique<ExecutableDefinitions>(context);
+}
+
+}  // namespace cubeauth::graphql::rules
