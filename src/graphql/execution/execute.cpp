@@ -1,0 +1,696 @@
+#include "graphql/execution/execute.hpp"
+
+#include "common/logging.hpp"
+#include "graphql/execution/serialize.hpp"
+#include "graphql/execution/values.hpp"
+#include "graphql/schema/schema.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/array.hpp>
+#include <boost/json/object.hpp>
+
+#include <fmt/format.h>
+
+#include <deque>
+#include <exception>
+#include <unordered_map>
+
+namespace cubeauth::graphql {
+namespace json = boost::json;
+namespace asio = boost::asio;
+namespace {
+
+/// All fields of one response key in one selection (spec 6.3.2 CollectFields).
+struct FieldGroup {
+  const std::string* key = nullptr;
+  std::vector<const ast::Field*> nodes;
+};
+using GroupedFields = std::vector<FieldGroup>;
+
+/// An object or list value of the response. Null propagation (spec 6.4.4) walks these up.
+struct Frame {
+  Frame* parent = nullptr;
+  const std::string* key = nullptr;  // position in the parent: a response key...
+  std::size_t index = 0;             // ...or a list index
+  json::value* slot = nullptr;       // where the value lives
+  bool nullable = true;              // may the value at `slot` be null?
+  bool dead = false;                 // nulled by an error below it
+};
+
+/// A place in the response: a field of an object frame or an item of a list frame.
+struct Position {
+  Frame* container = nullptr;
+  const std::string* key = nullptr;
+  std::size_t index = 0;
+};
+
+/// The field being completed, for messages and sub-selections.
+struct FieldContext {
+  const ObjectType* parent_type = nullptr;
+  const FieldDefinition* definition = nullptr;
+  const FieldGroup* group = nullptr;
+};
+
+/// A resolver that suspended; completed in the next wave.
+struct Pending {
+  asio::awaitable<FieldOutcome> work;
+  FieldOutcome outcome;
+  std::exception_ptr exception;
+  FieldContext field;
+  Position position;
+  json::value* slot = nullptr;
+};
+
+const json::object kNoArguments;
+const json::value kNull;
+
+GraphQLError internal_error() {
+  GraphQLError error;
+  error.message = "Internal server error";
+  error.extensions["code"] = "INTERNAL_SERVER_ERROR";
+  return error;
+}
+
+GraphQLError from_field_error(FieldError&& failure) {
+  GraphQLError error;
+  error.message = std::move(failure.message);
+  if (!failure.code.empty()) {
+    error.extensions["code"] = std::move(failure.code);
+  }
+  for (auto& entry : failure.extensions) {
+    error.extensions[entry.key()] = std::move(entry.value());
+  }
+  return error;
+}
+
+class Executor {
+ public:
+  explicit Executor(const ExecutionArgs& args)
+      : schema_(args.schema),
+        document_(args.document),
+        args_(args),
+        context_(args.context),
+        root_value_(args.root_value) {}
+
+  /// Runs everything that does not wait; true when the response is complete.
+  bool start() {
+    const ast::OperationDefinition* operation = find_operation();
+    if (operation == nullptr) {
+      return true;
+    }
+    root_type_ = schema_.root_type(operation->operation);
+    if (root_type_ == nullptr) {
+      response_.errors.push_back(GraphQLError::at(
+          fmt::format("Schema is not configured to execute {} operation.",
+                      ast::operation_type_name(operation->operation)),
+          operation->loc));
+      return true;
+    }
+    auto variables = coerce_variable_values(schema_, *operation, args_.variables);
+    if (!variables) {
+      response_.errors = std::move(variables).error();
+      return true;
+    }
+    variables_ = std::move(variables).value();
+    for (const ast::Definition& definition : document_.definitions) {
+      if (const auto* fragment = std::get_if<ast::FragmentDefinition>(&definition)) {
+        fragments_.emplace(fragment->name.value, fragment);
+      }
+    }
+    serial_ = operation->operation == ast::OperationType::kMutation;
+    std::vector<const std::string*> visited;
+    collect_fields(root_type_, operation->selection_set, visited, root_groups_);
+
+    data_.emplace_object().reserve(root_groups_.size());
+    root_frame_.slot = &data_;
+    run_root_fields();
+    return pending_.empty();
+  }
+
+  /// Waits for suspended resolvers, wave after wave, and completes their values.
+  asio::awaitable<void> finish() {
+    while (true) {
+      while (!pending_.empty()) {
+        std::vector<Pending> wave;
+        wave.swap(pending_);
+        co_await run_wave(wave);
+        for (Pending& pending : wave) {
+          complete_pending(pending);
+        }
+      }
+      if (root_frame_.dead || next_root_ >= root_groups_.size()) {
+        break;
+      }
+      run_root_fields();
+    }
+  }
+
+  Response take() {
+    if (started_execution_) {
+      response_.data = std::move(data_);
+    }
+    response_.errors.insert(response_.errors.end(), std::make_move_iterator(errors_.begin()),
+                            std::make_move_iterator(errors_.end()));
+    return std::move(response_);
+  }
+
+ private:
+  // Spec 6.1.1 GetOperation.
+  const ast::OperationDefinition* find_operation() {
+    const ast::OperationDefinition* found = nullptr;
+    std::size_t count = 0;
+    for (const ast::Definition& definition : document_.definitions) {
+      const auto* operation = std::get_if<ast::OperationDefinition>(&definition);
+      if (operation == nullptr) {
+        continue;
+      }
+      ++count;
+      if (args_.operation_name.empty()) {
+        found = found == nullptr ? operation : found;
+      } else if (operation->name && operation->name->value == args_.operation_name) {
+        found = operation;
+      }
+    }
+    auto fail = [&](std::string message) {
+      response_.errors.push_back(GraphQLError{std::move(message), {}, {}, {}});
+      return nullptr;
+    };
+    if (!args_.operation_name.empty()) {
+      if (found == nullptr) {
+        return fail(fmt::format("Unknown operation named \"{}\".", args_.operation_name));
+      }
+      return found;
+    }
+    if (count == 0) {
+      return fail("Must provide an operation.");
+    }
+    if (count > 1) {
+      return fail("Must provide operation name if query contains multiple operations.");
+    }
+    return found;
+  }
+
+  // Root fields; for a mutation, stops after a field that suspended (spec 6.2.2: serial).
+  void run_root_fields() {
+    started_execution_ = true;
+    json::object& out = data_.get_object();
+    while (next_root_ < root_groups_.size() && !root_frame_.dead) {
+      const FieldGroup& group = root_groups_[next_root_++];
+      execute_field(root_type_, root_value_, group, &root_frame_, out);
+      if (serial_ && !pending_.empty()) {
+        return;
+      }
+    }
+  }
+
+  // --- field collection (spec 6.3.2) ---------------------------------------------------------
+
+  bool directive_flag(const ast::Directive& directive, bool& flag) {
+    for (const ast::Argument& argument : directive.arguments) {
+      if (argument.name.value != "if") {
+        continue;
+      }
+      if (const auto* literal = std::get_if<ast::BooleanValue>(&argument.value)) {
+        flag = literal->value;
+        return true;
+      }
+      if (const auto* variable = std::get_if<ast::Variable>(&argument.value)) {
+        auto it = variables_.find(variable->name.value);
+        if (it != variables_.end() && it->value().is_bool()) {
+          flag = it->value().get_bool();
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  bool should_include(const std::vector<ast::Directive>& directives) {
+    for (const ast::Directive& directive : directives) {
+      bool flag = false;
+      if (directive.name.value == "skip" && directive_flag(directive, flag) && flag) {
+        return false;
+      }
+      if (directive.name.value == "include" && directive_flag(directive, flag) && !flag) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  bool fragment_applies(const ObjectType* type, const std::string& condition) {
+    const NamedType* conditional = schema_.type(condition);
+    if (conditional == nullptr) {
+      return false;
+    }
+    if (conditional == type) {
+      return true;
+    }
+    return conditional->is_abstract_type() && schema_.is_possible_type(conditional, type);
+  }
+
+  void collect_fields(const ObjectType* type, const ast::SelectionSet& selection_set,
+                      std::vector<const std::string*>& visited, GroupedFields& out) {
+    for (const ast::Selection& selection : selection_set.selections) {
+      if (const auto* field = std::get_if<ast::Field>(&selection)) {
+        if (!should_include(field->directives)) {
+          continue;
+        }
+        const std::string& key = field->response_key();
+        FieldGroup* group = nullptr;
+        for (FieldGroup& candidate : out) {
+          if (*candidate.key == key) {
+            group = &candidate;
+            break;
+          }
+        }
+        if (group == nullptr) {
+          group = &out.emplace_back();
+          group->key = &key;
+        }
+        group->nodes.push_back(field);
+      } else if (const auto* spread = std::get_if<ast::FragmentSpread>(&selection)) {
+        if (!should_include(spread->directives)) {
+          continue;
+        }
+        bool seen = false;
+        for (const std::string* name : visited) {
+          seen = seen || *name == spread->name.value;
+        }
+        if (seen) {
+          continue;
+        }
+        visited.push_back(&spread->name.value);
+        auto it = fragments_.find(spread->name.value);
+        if (it == fragments_.end() ||
+            !fragment_applies(type, it->second->type_condition.name.value)) {
+          continue;
+        }
+        collect_fields(type, it->second->selection_set, visited, out);
+      } else {
+        const auto& inline_fragment = std::get<ast::InlineFragment>(selection);
+        if (!should_include(inline_fragment.directives)) {
+          continue;
+        }
+        if (inline_fragment.type_condition &&
+            !fragment_applies(type, inline_fragment.type_condition->name.value)) {
+          continue;
+        }
+        collect_fields(type, inline_fragment.selection_set, visited, out);
+      }
+    }
+  }
+
+  // Spec 6.4.3 CollectSubfields, memoized for single-node fields (lists of objects repeat it).
+  const GroupedFields& collect_subfields(const ObjectType* type, const FieldGroup& group) {
+    GroupedFields* out = nullptr;
+    if (group.nodes.size() == 1) {
+      auto [it, inserted] = subfield_cache_.try_emplace({group.nodes[0], type});
+      if (!inserted) {
+        return it->second;
+      }
+      out = &it->second;
+    } else {
+      out = &subfield_storage_.emplace_back();
+    }
+    std::vector<const std::string*> visited;
+    for (const ast::Field* node : group.nodes) {
+      if (node->selection_set) {
+        collect_fields(type, *node->selection_set, visited, *out);
+      }
+    }
+    return *out;
+  }
+
+  // --- execution (spec 6.4) ------------------------------------------------------------------
+
+  void execute_fields(const ObjectType* type, const json::value& source,
+                      const GroupedFields& groups, Frame* frame, json::object& out) {
+    for (const FieldGroup& group : groups) {
+      execute_field(type, source, group, frame, out);
+      if (frame->dead) {
+        return;  // a non-null error nulled this object; graphql-js stops here too
+      }
+    }
+  }
+
+  // Spec 6.4.1 ExecuteField.
+  void execute_field(const ObjectType* type, const json::value& source, const FieldGroup& group,
+                     Frame* frame, json::object& out) {
+    const ast::Field& node = *group.nodes[0];
+    if (node.name.value == "__typename") {
+      out.emplace(*group.key, type->name());
+      return;
+    }
+    const FieldDefinition* definition = schema_.field_definition(type, node.name.value);
+    if (definition == nullptr) {
+      return;  // unknown fields are left out (validation reports them)
+    }
+    json::value& slot = out.emplace(*group.key, nullptr).first->value();
+    const Position position{frame, group.key, 0};
+    const FieldContext field{type, definition, &group};
+
+    const json::object* arguments = &kNoArguments;
+    if (!definition->arguments.empty()) {
+      auto coerced = coerce_argument_values(definition->arguments, node.arguments, variables_,
+                                            node.loc);
+      if (!coerced) {
+        raise(field, position, definition->type, std::move(coerced).error(), slot, false);
+        return;
+      }
+      arguments = &argument_storage_.emplace_back(std::move(coerced).value());
+    }
+
+    if (!definition->resolver) {
+      const json::value* value = nullptr;
+      if (source.is_object()) {
+        value = source.get_object().if_contains(definition->name);
+      }
+      complete(definition->type, field, value != nullptr ? *value : kNull, position, slot);
+      return;
+    }
+
+    const ResolveParams& params = params_storage_.emplace_back(ResolveParams{
+        source, *arguments, context_, *definition, *type, node, schema_, variables_});
+    ResolverResult result;
+    try {
+      result = (*definition->resolver)(params);
+    } catch (const std::exception& exception) {
+      log::error("graphql: resolver {}.{} threw: {}", type->name(), definition->name,
+                 exception.what());
+      raise(field, position, definition->type, internal_error(), slot);
+      return;
+    } catch (...) {
+      log::error("graphql: resolver {}.{} threw a non-standard exception", type->name(),
+                 definition->name);
+      raise(field, position, definition->type, internal_error(), slot);
+      return;
+    }
+    if (!result.is_ready()) {
+      pending_.push_back(Pending{std::move(result.pending()), {}, nullptr, field, position, &slot});
+      return;
+    }
+    complete_outcome(field, position, std::move(result.ready()), slot);
+  }
+
+  void complete_outcome(const FieldContext& field, const Position& position, FieldOutcome&& outcome,
+                        json::value& slot) {
+    const Type* type = field.definition->type;
+    if (!outcome) {
+      raise(field, position, type, from_field_error(std::move(outcome).error()), slot);
+      return;
+    }
+    if (type->is_leaf_type()) {
+      complete(type, field, *outcome, position, slot);
+      return;
+    }
+    // Children may suspend and read their parent later: keep the value where it cannot move.
+    const json::value& kept = owned_values_.emplace_back(std::move(*outcome));
+    complete(type, field, kept, position, slot);
+  }
+
+  void complete_pending(Pending& pending) {
+    if (is_dead(pending.position.container)) {
+      return;  // an error elsewhere already nulled this part of the response
+    }
+    if (pending.exception) {
+      try {
+        std::rethrow_exception(pending.exception);
+      } catch (const std::exception& exception) {
+        log::error("graphql: resolver {}.{} failed: {}", pending.field.parent_type->name(),
+                   pending.field.definition->name, exception.what());
+      } catch (...) {
+        log::error("graphql: resolver {}.{} failed", pending.field.parent_type->name(),
+                   pending.field.definition->name);
+      }
+      raise(pending.field, pending.position, pending.field.definition->type, internal_error(),
+            *pending.slot);
+      return;
+    }
+    complete_outcome(pending.field, pending.position, std::move(pending.outcome), *pending.slot);
+  }
+
+  // Spec 6.4.3 CompleteValue.
+  void complete(const Type* type, const FieldContext& field, const json::value& value,
+                const Position& position, json::value& slot) {
+    if (value.is_null()) {
+      if (type->is_non_null()) {
+        raise(field, position, type,
+              GraphQLError{fmt::format("Cannot return null for non-nullable field {}.{}.",
+                                       field.parent_type->name(), field.definition->name),
+                           {}, {}, {}},
+              slot);
+      }
+      return;  // slot is already null
+    }
+    const Type* inner = type->nullable();
+    if (inner->is_list()) {
+      if (!value.is_array()) {
+        raise(field, position, type,
+              GraphQLError{fmt::format("Expected Iterable, but did not find one for field "
+                                       "\"{}.{}\".",
+                                       field.parent_type->name(), field.definition->name),
+                           {}, {}, {}},
+              slot);
+        return;
+      }
+      const json::array& items = value.get_array();
+      json::array& out = slot.emplace_array();
+      out.resize(items.size());
+      Frame* frame = new_frame(position, &slot, !type->is_non_null());
+      const Type* item_type = inner->of_type();
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        complete(item_type, field, items[i], Position{frame, nullptr, i}, out[i]);
+        if (frame->dead) {
+          return;
+        }
+      }
+      return;
+    }
+    const NamedType* named = inner->named_type();
+    if (inner->is_leaf_type()) {
+      auto serialized = serialize_leaf(*named, value);
+      if (!serialized) {
+        raise(field, position, type, GraphQLError{std::move(serialized).error(), {}, {}, {}}, slot);
+        return;
+      }
+      slot = std::move(*serialized);
+      return;
+    }
+    const ObjectType* object = named->as_object();
+    if (object == nullptr) {
+      auto resolved = resolve_abstract_type(named, field, value);
+      if (!resolved) {
+        raise(field, position, type, GraphQLError{std::move(resolved).error(), {}, {}, {}}, slot);
+        return;
+      }
+      object = *resolved;
+    }
+    const GroupedFields& groups = collect_subfields(object, *field.group);
+    json::object& out = slot.emplace_object();
+    out.reserve(groups.size());
+    Frame* frame = new_frame(position, &slot, !type->is_non_null());
+    execute_fields(object, value, groups, frame, out);
+  }
+
+  // graphql-js defaultTypeResolver: the value's "__typename" names its object type.
+  Result<const ObjectType*, std::string> resolve_abstract_type(const NamedType* abstract_type,
+                                                               const FieldContext& field,
+                                                               const json::value& value) {
+    const json::value* name = value.is_object() ? value.get_object().if_contains("__typename")
+                                                : nullptr;
+    if (name == nullptr || !name->is_string()) {
+      return unexpected(fmt::format(
+          "Abstract type \"{}\" must resolve to an Object type at runtime for field \"{}.{}\". "
+          "Either the \"{}\" type should provide a \"resolveType\" function or each possible type "
+          "should provide an \"isTypeOf\" function.",
+          abstract_type->name(), field.parent_type->name(), field.definition->name,
+          abstract_type->name()));
+    }
+    const NamedType* runtime = schema_.type(name->get_string());
+    if (runtime == nullptr) {
+      return unexpected(fmt::format(
+          "Abstract type \"{}\" was resolved to a type \"{}\" that does not exist inside the "
+          "schema.",
+          abstract_type->name(), std::string_view(name->get_string())));
+    }
+    if (runtime->as_object() == nullptr) {
+      return unexpected(fmt::format(
+          "Abstract type \"{}\" must resolve to an Object type at runtime for field \"{}.{}\" "
+          "with value {}, received \"{}\".",
+          abstract_type->name(), field.parent_type->name(), field.definition->name,
+          inspect(value), runtime->name()));
+    }
+    if (!schema_.is_possible_type(abstract_type, runtime->as_object())) {
+      return unexpected(fmt::format("Runtime Object type \"{}\" is not a possible type for \"{}\".",
+                                    runtime->name(), abstract_type->name()));
+    }
+    return runtime->as_object();
+  }
+
+  // --- errors and null propagation (spec 6.4.4) ------------------------------------------------
+
+  Frame* new_frame(const Position& position, json::value* slot, bool nullable) {
+    Frame& frame = frames_.emplace_back();
+    frame.parent = position.container;
+    frame.key = position.key;
+    frame.index = position.index;
+    frame.slot = slot;
+    frame.nullable = nullable;
+    return &frame;
+  }
+
+  static bool is_dead(const Frame* frame) {
+    for (; frame != nullptr; frame = frame->parent) {
+      if (frame->dead) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  std::vector<PathSegment> path_of(const Position& position) const {
+    std::vector<PathSegment> path;
+    auto push = [&](const std::string* key, std::size_t index) {
+      if (key != nullptr) {
+        path.emplace_back(*key);
+      } else {
+        path.emplace_back(index);
+      }
+    };
+    push(position.key, position.index);
+    for (const Frame* frame = position.container; frame->parent != nullptr; frame = frame->parent) {
+      push(frame->key, frame->index);
+    }
+    std::reverse(path.begin(), path.end());
+    return path;
+  }
+
+  /// Records a field error at `position` and nulls the nearest nullable place (graphql-js
+  /// handleFieldError). `locate` adds the field's locations when the error has none.
+  void raise(const FieldContext& field, const Position& position, const Type* type,
+             GraphQLError error, json::value& slot, bool locate = true) {
+    if (locate || error.locations.empty()) {
+      error.locations.clear();
+      for (const ast::Field* node : field.group->nodes) {
+        error.locations.push_back(node->loc);
+      }
+    }
+    error.path = path_of(position);
+    errors_.push_back(std::move(error));
+    if (!type->is_non_null()) {
+      slot = nullptr;
+      return;
+    }
+    null_frame(position.container);
+  }
+
+  void null_frame(Frame* frame) {
+    while (true) {
+      frame->dead = true;
+      if (frame->nullable) {
+        *frame->slot = nullptr;
+        return;
+      }
+      frame = frame->parent;
+    }
+  }
+
+  // --- waves of suspended resolvers ------------------------------------------------------------
+
+  static asio::awaitable<void> run_wave(std::vector<Pending>& wave) {
+    if (wave.size() == 1) {
+      try {
+        wave[0].outcome = co_await std::move(wave[0].work);
+      } catch (...) {
+        wave[0].exception = std::current_exception();
+      }
+      co_return;
+    }
+    auto executor = co_await asio::this_coro::executor;
+    using Operation = decltype(asio::co_spawn(executor, std::declval<asio::awaitable<FieldOutcome>>(),
+                                              asio::deferred));
+    std::vector<Operation> operations;
+    operations.reserve(wave.size());
+    for (Pending& pending : wave) {
+      operations.push_back(asio::co_spawn(executor, std::move(pending.work), asio::deferred));
+    }
+    auto [order, exceptions, outcomes] =
+        co_await asio::experimental::make_parallel_group(std::move(operations))
+            .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+    for (std::size_t i = 0; i < wave.size(); ++i) {
+      wave[i].exception = exceptions[i];
+      if (!exceptions[i]) {
+        wave[i].outcome = std::move(outcomes[i]);
+      }
+    }
+  }
+
+  const Schema& schema_;
+  const ast::Document& document_;
+  const ExecutionArgs& args_;
+  RequestContext& context_;
+  const json::value& root_value_;
+
+  Response response_;
+  std::vector<GraphQLError> errors_;
+  json::object variables_;
+  std::unordered_map<std::string_view, const ast::FragmentDefinition*> fragments_;
+  const ObjectType* root_type_ = nullptr;
+  bool serial_ = false;
+  bool started_execution_ = false;
+  GroupedFields root_groups_;
+  std::size_t next_root_ = 0;
+  json::value data_;
+  Frame root_frame_;
+
+  struct CacheKey {
+    const ast::Field* node;
+    const ObjectType* type;
+    bool operator==(const CacheKey&) const = default;
+  };
+  struct CacheKeyHash {
+    std::size_t operator()(const CacheKey& key) const {
+      return std::hash<const void*>{}(key.node) * 31 + std::hash<const void*>{}(key.type);
+    }
+  };
+  std::unordered_map<CacheKey, GroupedFields, CacheKeyHash> subfield_cache_;
+  std::deque<GroupedFields> subfield_storage_;
+  std::deque<Frame> frames_;
+  std::deque<json::object> argument_storage_;
+  std::deque<ResolveParams> params_storage_;
+  std::deque<json::value> owned_values_;
+  std::vector<Pending> pending_;
+};
+
+}  // namespace
+
+asio::awaitable<Response> execute(const ExecutionArgs& args) {
+  Executor executor(args);
+  if (!executor.start()) {
+    co_await executor.finish();
+  }
+  co_return executor.take();
+}
+
+Response execute_blocking(const ExecutionArgs& args) {
+  Executor executor(args);
+  if (!executor.start()) {
+    asio::io_context io;
+    std::exception_ptr failure;
+    asio::co_spawn(io, executor.finish(), [&](std::exception_ptr error) { failure = error; });
+    io.run();
+    if (failure) {
+      std::rethrow_exception(failure);
+    }
+  }
+  return executor.take();
+}
+
+}  // namespace cubeauth::graphql
