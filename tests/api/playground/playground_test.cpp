@@ -102,9 +102,11 @@ TEST(PlaygroundPage, LoadsEveryAssetFromCubeauthsOwnRoutes) {
     const std::string_view type = response->at(http::beast_http::field::content_type);
     if (url.ends_with(".js")) {
       EXPECT_EQ(type, "text/javascript; charset=utf-8");
-    } else {
-      EXPECT_TRUE(url.ends_with(".css"));
+    } else if (url.ends_with(".css")) {
       EXPECT_EQ(type, "text/css; charset=utf-8");
+    } else {
+      EXPECT_TRUE(url.ends_with(".svg"));
+      EXPECT_EQ(type, "image/svg+xml");
     }
     EXPECT_FALSE(response->body().empty());
   }
