@@ -16,6 +16,10 @@ namespace cubeauth::store {
 /// Every call may be awaited from an I/O thread: adapters over blocking drivers
 /// do the work on a pool of their own and resume the caller on its executor.
 /// A store is safe to use from many threads at once, and must outlive its calls.
+///
+/// g++ 12: pass named arguments, never temporaries, inside a co_await expression
+/// (`NewUser u{...}; co_await store.create_user(std::move(u));`, not
+/// `co_await store.create_user({...})`): it destroys such temporaries twice.
 class UserStore {
  public:
   virtual ~UserStore() = default;

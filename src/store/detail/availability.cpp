@@ -6,7 +6,22 @@ namespace cubeauth::store::detail {
 
 void Availability::report_unavailable(std::string_view why) {
   if (state_.exchange(2) != 2) {
-    log::error("{}: database unavailable: {}", store_, why);
+    // Driver texts span lines (libpq's do): one log line per event.
+    std::string line;
+    bool space = false;
+    for (char c : why) {
+      const bool blank = c == '\n' || c == '\r' || c == '\t' || c == ' ';
+      if (blank) {
+        space = !line.empty();
+        continue;
+      }
+      if (space) {
+        line += ' ';
+        space = false;
+      }
+      line += c;
+    }
+    log::error("{}: database unavailable: {}", store_, line);
   }
 }
 
