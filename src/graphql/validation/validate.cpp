@@ -2,19 +2,24 @@
 #include "graphql/validation/validate.hpp"
 
 #include "graphql/validation/detail/walker.hpp"
-#include "graphql/validation/specified_rules.hpp"
 #include "graphql/validation/validation_context.hpp"
 
 namespace cubeauth::graphql {
 
 std::vector<GraphQLError> validate(const Schema& schema, const ast::Document& document,
                                    const ValidationOptions& options) {
+  return validate(schema, document, specified_rules(), options);
+}
+
+std::vector<GraphQLError> validate(const Schema& schema, const ast::Document& document,
+                                   std::span<const RuleSpec> rules,
+                                   const ValidationOptions& options) {
   ValidationContext context(schema, document, options.max_errors);
-  std::vector<std::unique_ptr<Rule>> rules;
-  for (const RuleSpec& spec : specified_rules()) {
-    rules.push_back(spec.make(context));
+  std::vector<std::unique_ptr<Rule>> instances;
+  for (const RuleSpec& spec : rules) {
+    instances.push_back(spec.make(context));
   }
-  detail::walk(document, context, rules);
+  detail::walk(document, context, instances);
   return context.take_errors();
 }
 

@@ -4,8 +4,10 @@
 
 #include "graphql/error/graphql_error.hpp"
 #include "graphql/language/ast.hpp"
+#include "graphql/validation/specified_rules.hpp"
 
 #include <cstddef>
+#include <span>
 #include <vector>
 
 namespace cubeauth::graphql {
@@ -20,6 +22,11 @@ struct ValidationOptions {
 
 /// Runs the spec's validation rules (section 5) over `document`. An empty result means valid.
 std::vector<GraphQLError> validate(const Schema& schema, const ast::Document& document,
+                                   const ValidationOptions& options = {});
+
+/// The same with a chosen set of rules (e.g. one rule alone, in tests).
+std::vector<GraphQLError> validate(const Schema& schema, const ast::Document& document,
+                                   std::span<const RuleSpec> rules,
                                    const ValidationOptions& options = {});
 
 }  // namespace cubeauth::graphql

@@ -214,6 +214,11 @@ void FieldConflictFinder::between_fragments(Conflicts& out, bool exclusive, std:
 const FieldConflictFinder::Conflicts& FieldConflictFinder::between_sub_selections(
     bool exclusive, const NamedType* parent1, const ast::SelectionSet& set1,
     const NamedType* parent2, const ast::SelectionSet& set2) {
+  static const Conflicts kNone;
+  auto shapes = std::tuple(shape_id(set1), parent1, shape_id(set2), parent2, exclusive);
+  if (mergeable_shapes_.contains(shapes)) {
+    return kNone;
+  }
   // An entry exists from the start of its computation, so recursive fragments end here too.
   auto [entry, inserted] = compared_sets_.try_emplace(std::tuple(&set1, &set2, exclusive));
   if (!inserted) {
@@ -236,8 +241,42 @@ const FieldConflictFinder::Conflicts& FieldConflictFinder::between_sub_selection
       between_fragments(out, exclusive, fragment1, fragment2);
     }
   }
+  if (out.empty()) {
+    mergeable_shapes_.insert(shapes);
+  }
   entry->second = std::move(out);
   return entry->second;
+}
+
+std::size_t FieldConflictFinder::shape_id(const ast::SelectionSet& set) {
+  if (auto known = shape_ids_.find(&set); known != shape_ids_.end()) {
+    return known->second;
+  }
+  // What the merge checks look at: response keys, names, arguments, type conditions,
+  // spreads, and the shapes of sub-selections (by id, so keys stay short).
+  std::string key;
+  for (const ast::Selection& selection : set.selections) {
+    if (const auto* field = std::get_if<ast::Field>(&selection)) {
+      key += "F" + field->response_key() + ":" + field->name.value + "(";
+      for (const ast::Argument& argument : field->arguments) {
+        key += argument.name.value + ":" + canonical(argument.value) + ",";
+      }
+      key += ")";
+      if (field->selection_set) {
+        key += "#" + std::to_string(shape_id(*field->selection_set));
+      }
+    } else if (const auto* spread = std::get_if<ast::FragmentSpread>(&selection)) {
+      key += "S" + spread->name.value;
+    } else {
+      const auto& fragment = std::get<ast::InlineFragment>(selection);
+      key += "I" + (fragment.type_condition ? fragment.type_condition->name.value : "") + "#" +
+             std::to_string(shape_id(fragment.selection_set));
+    }
+    key += '\n';
+  }
+  std::size_t id = shapes_.try_emplace(std::move(key), shapes_.size()).first->second;
+  shape_ids_[&set] = id;
+  return id;
 }
 
 bool FieldConflictFinder::find_conflict(FieldConflict& out, bool parents_exclusive,

@@ -1,8 +1,9 @@
 // The search behind OverlappingFieldsCanBeMerged (spec 5.3.2 FieldsInSetCanMerge): finds
 // fields with the same response name that could not be merged, as graphql-js
 // src/validation/rules/OverlappingFieldsCanBeMergedRule.ts does, caching collected fields per
-// selection set, compared fragment pairs, and compared selection-set pairs (which keeps
-// repeated nested fields polynomial instead of exponential).
+// selection set and compared fragment pairs, plus two caches of our own: compared
+// selection-set pairs, and selection-set shapes known to merge, so that repeated identical
+// nested fields cost polynomial rather than exponential time.
 #pragma once
 
 #include "graphql/language/ast.hpp"
@@ -68,6 +69,8 @@ class FieldConflictFinder {
                      const FieldAndDef& a, const FieldAndDef& b);
 
   bool fragment_pair_compared(std::string_view a, std::string_view b, bool exclusive);
+  /// Equal ids: the two selection sets are written identically (locations aside).
+  std::size_t shape_id(const ast::SelectionSet& set);
 
   ValidationContext& context_;
   std::unordered_map<const ast::SelectionSet*, std::unique_ptr<Collected>> collected_;
@@ -75,6 +78,10 @@ class FieldConflictFinder {
   std::map<std::pair<std::string_view, std::string_view>, bool> compared_fragments_;
   std::map<std::tuple<const ast::SelectionSet*, const ast::SelectionSet*, bool>, Conflicts>
       compared_sets_;
+  std::unordered_map<const ast::SelectionSet*, std::size_t> shape_ids_;
+  std::unordered_map<std::string, std::size_t> shapes_;
+  std::set<std::tuple<std::size_t, const NamedType*, std::size_t, const NamedType*, bool>>
+      mergeable_shapes_;
 };
 
 }  // namespace cubeauth::graphql::detail
