@@ -578,11 +578,25 @@ class SchemaBuilder {
     }
   }
 
-  // Default values need every type filled: coerce them last (graphql-js valueFromAST).
-  void coerce_default(InputValue& value, const std::string& owner) {
-    if (!value.default_literal || value.type == nullptr) {
+  // An input object's own field defaults are coerced before any default that uses the type,
+  // since coercion fills in missing fields from them (graphql-js resolves fields lazily).
+  void coerce_input_object_defaults(const NamedType* named) {
+    if (named == nullptr || named->kind() != TypeKind::kInputObject ||
+        !defaults_done_.insert(named).second) {
       return;
     }
+    auto* input = const_cast<InputObjectType*>(named->as_input_object());
+    for (InputValue& field : input->fields_) {
+      coerce_default(field, input->name() + "." + field.name);
+    }
+  }
+
+  // Default values need every type filled: coerce them last (graphql-js valueFromAST).
+  void coerce_default(InputValue& value, const std::string& owner) {
+    if (!value.default_literal || value.type == nullptr || value.default_value) {
+      return;
+    }
+    coerce_input_object_defaults(value.type->named_type());
     auto coerced = value_from_ast(*value.default_literal, value.type, nullptr);
     if (!coerced) {
       error(fmt::format("Default value {} of {} is not a valid {}.", print(*value.default_literal),
@@ -602,9 +616,7 @@ class SchemaBuilder {
       } else if (type->kind() == TypeKind::kInterface) {
         container = static_cast<InterfaceType*>(type);
       } else if (type->kind() == TypeKind::kInputObject) {
-        for (InputValue& field : static_cast<InputObjectType*>(type)->fields_) {
-          coerce_default(field, name + "." + field.name);
-        }
+        coerce_input_object_defaults(type);
       }
       if (container != nullptr) {
         for (FieldDefinition& field : container->fields_) {
@@ -793,6 +805,7 @@ class SchemaBuilder {
   ast::Document builtin_directive_document_;
   std::vector<GraphQLError> errors_;
   std::unordered_set<std::string> builtin_scalars_;
+  std::unordered_set<const NamedType*> defaults_done_;
   std::vector<std::pair<std::string, PendingType>> pending_types_;
   std::vector<const NamedType*> definition_order_;
   std::map<std::string, const ast::DirectiveDefinition*> pending_directives_;
