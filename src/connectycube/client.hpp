@@ -1,0 +1,44 @@
+// The ConnectyCube REST client: the operations of connectycube.hpp over HttpClient,
+// sending what the official JS SDK sends.
+#pragma once
+
+#include "connectycube/client_options.hpp"
+#include "connectycube/connectycube.hpp"
+#include "connectycube/http_client.hpp"
+
+#include <optional>
+
+namespace cubeauth::connectycube {
+
+/// Checks options before start-up: the error text names the bad setting.
+Result<void, std::string> check_options(const ClientOptions& options);
+
+class Client final : public ConnectyCube {
+ public:
+  /// With options that check_options() refuses, every call fails with kUnavailable.
+  /// Usable from coroutines on any number of io_contexts at once (the keep-alive pool
+  /// lives in each io_context).
+  explicit Client(ClientOptions options);
+
+  boost::asio::awaitable<Result<std::int64_t, Error>> sign_up(std::string email,
+                                                              std::string password,
+                                                              std::string full_name) override;
+  boost::asio::awaitable<Result<Session, Error>> create_session_with_email(
+      std::string email, std::string password) override;
+  boost::asio::awaitable<Result<Session, Error>> create_session_with_login(
+      std::string login, std::string password) override;
+  boost::asio::awaitable<Result<void, Error>> delete_user(std::int64_t user_id, std::string email,
+                                                          std::string password) override;
+
+ private:
+  boost::asio::awaitable<Result<Session, Error>> create_session(std::string_view field,
+                                                                std::string credential,
+                                                                std::string password);
+
+  ClientOptions options_;
+  std::optional<Endpoint> endpoint_;
+  std::string endpoint_error_;
+  HttpClient http_;
+};
+
+}  // namespace cubeauth::connectycube

@@ -1,0 +1,162 @@
+#include "connectycube/wire.hpp"
+
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
+
+#include <charconv>
+#include <optional>
+
+namespace cubeauth::connectycube::wire {
+namespace {
+
+namespace json = boost::json;
+
+std::string path(const Endpoint& endpoint, std::string_view resource) {
+  // The SDK always appends the ".json" suffix (connectycube-api.md section 1).
+  std::string target = endpoint.base_path + "/" + std::string(resource) + ".json";
+  if (!endpoint.query.empty()) {
+    target += "?" + endpoint.query;
+  }
+  return target;
+}
+
+std::optional<std::int64_t> as_int64(const json::value& value) {
+  if (value.is_int64()) {
+    return value.get_int64();
+  }
+  if (value.is_uint64() && value.get_uint64() <= static_cast<std::uint64_t>(INT64_MAX)) {
+    return static_cast<std::int64_t>(value.get_uint64());
+  }
+  if (value.is_string()) {
+    const auto& text = value.get_string();
+    std::int64_t number = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+    if (ec == std::errc() && end == text.data() + text.size() && !text.empty()) {
+      return number;
+    }
+  }
+  return std::nullopt;
+}
+
+json::value app_id_value(std::string_view app_id) {
+  std::int64_t number = 0;
+  const auto [end, ec] = std::from_chars(app_id.data(), app_id.data() + app_id.size(), number);
+  if (!app_id.empty() && ec == std::errc() && end == app_id.data() + app_id.size() && number >= 0) {
+    return number;
+  }
+  return json::string(app_id);
+}
+
+/// The object under `key` of a 2xx JSON answer, or the reason it is not usable.
+Result<json::object, Error> member_object(const IncomingResponse& response, std::string_view key) {
+  boost::system::error_code ec;
+  json::value document = json::parse(response.body, ec);
+  if (ec) {
+    return unexpected(invalid_response_error(
+        "the " + std::to_string(response.status) + " answer is not JSON (" + ec.message() + ")",
+        response.status));
+  }
+  if (!document.is_object()) {
+    return unexpected(invalid_response_error("the answer is not a JSON object", response.status));
+  }
+  json::value* member = document.as_object().if_contains(key);
+  if (member == nullptr || !member->is_object()) {
+    return unexpected(invalid_response_error(
+        "the answer has no \"" + std::string(key) + "\" object", response.status));
+  }
+  return std::move(member->as_object());
+}
+
+}  // namespace
+
+OutgoingRequest sign_up(const Endpoint& endpoint, std::string_view auth_key,
+                        std::string_view email, std::string_view password,
+                        std::string_view full_name) {
+  json::object user;
+  user["email"] = email;
+  user["password"] = password;
+  user["full_name"] = full_name;
+  json::object body;
+  body["user"] = std::move(user);
+  OutgoingRequest request;
+  request.method = "POST";
+  request.target = path(endpoint, "users");
+  request.headers = {{"Content-Type", std::string(kJsonContentType)},
+                     {"CB-SDK", std::string(kSdkHeader)},
+                     {"CB-AuthKey", std::string(auth_key)}};
+  request.body = json::serialize(body);
+  request.retry_safe = false;  // a resend after a lost answer would meet "email taken"
+  return request;
+}
+
+OutgoingRequest create_session(const Endpoint& endpoint, std::string_view app_id,
+                               std::string_view auth_key, std::string_view credential_field,
+                               std::string_view credential, std::string_view password) {
+  json::object user;
+  user[credential_field] = credential;
+  user["password"] = password;
+  json::object body;
+  body["application_id"] = app_id_value(app_id);
+  body["auth_key"] = auth_key;
+  body["user"] = std::move(user);
+  OutgoingRequest request;
+  request.method = "POST";
+  request.target = path(endpoint, "session");
+  request.headers = {{"Content-Type", std::string(kJsonContentType)},
+                     {"CB-SDK", std::string(kSdkHeader)}};
+  request.body = json::serialize(body);
+  // Not idempotent in HTTP terms, but a second session for the same credentials only
+  // leaves an unused token that expires in 2 h; an auto-created user (or a CIdP user,
+  // matched by external id) is found again by the resend. So it is safe to retry.
+  request.retry_safe = true;
+  return request;
+}
+
+OutgoingRequest delete_user(const Endpoint& endpoint, std::int64_t user_id,
+                            std::string_view token) {
+  OutgoingRequest request;
+  request.method = "DELETE";
+  request.target = path(endpoint, "users/" + std::to_string(user_id));
+  // The SDK labels every non-POST/PUT request as a form, even without a body.
+  request.headers = {{"Content-Type", std::string(kFormContentType)},
+                     {"CB-SDK", std::string(kSdkHeader)},
+                     {"CB-Token", std::string(token)}};
+  request.retry_safe = true;  // DELETE is idempotent
+  return request;
+}
+
+Result<Session, Error> parse_session(const IncomingResponse& response) {
+  auto session = member_object(response, "session");
+  if (!session) {
+    return unexpected(std::move(session).error());
+  }
+  const json::value* token = session->if_contains("token");
+  if (token == nullptr || !token->is_string() || token->get_string().empty()) {
+    return unexpected(invalid_response_error("the session has no token", response.status));
+  }
+  const json::value* user_id = session->if_contains("user_id");
+  const auto id = user_id == nullptr ? std::nullopt : as_int64(*user_id);
+  if (!id || *id <= 0) {
+    return unexpected(invalid_response_error("the session has no user_id (an application "
+                                             "session where a user session was asked for)",
+                                             response.status));
+  }
+  return Session{std::string(token->get_string()), *id};
+}
+
+Result<std::int64_t, Error> parse_user_id(const IncomingResponse& response) {
+  auto user = member_object(response, "user");
+  if (!user) {
+    return unexpected(std::move(user).error());
+  }
+  const json::value* id = user->if_contains("id");
+  const auto number = id == nullptr ? std::nullopt : as_int64(*id);
+  if (!number || *number <= 0) {
+    return unexpected(invalid_response_error("the user has no integer id", response.status));
+  }
+  return *number;
+}
+
+}  // namespace cubeauth::connectycube::wire

@@ -1,0 +1,102 @@
+#include "connectycube/wire.hpp"
+
+#include <gtest/gtest.h>
+
+namespace cubeauth::connectycube {
+namespace {
+
+const Endpoint kEndpoint{true, "api.connectycube.com", "443", "", ""};
+
+std::string header(const OutgoingRequest& request, std::string_view name) {
+  for (const auto& [key, value] : request.headers) {
+    if (key == name) {
+      return value;
+    }
+  }
+  return "<absent>";
+}
+
+TEST(Wire, SignUpIsWhatTheSdkSends) {
+  auto request = wire::sign_up(kEndpoint, "Xk2pQr7sTuVw9yZ", "nadia@example.org", "Lantern-8812",
+                               "Nadia K");
+  EXPECT_EQ(request.method, "POST");
+  EXPECT_EQ(request.target, "/users.json");
+  EXPECT_EQ(request.body,
+            R"({"user":{"email":"nadia@example.org","password":"Lantern-8812","full_name":"Nadia K"}})");
+  EXPECT_EQ(header(request, "Content-Type"), "application/json;charset=utf-8");
+  EXPECT_EQ(header(request, "CB-SDK"), "JS 6.1.2 - Client");
+  EXPECT_EQ(header(request, "CB-AuthKey"), "Xk2pQr7sTuVw9yZ");
+  EXPECT_EQ(header(request, "CB-Token"), "<absent>");
+  EXPECT_FALSE(request.retry_safe);
+}
+
+TEST(Wire, SessionSendsANumericAppIdAsANumber) {
+  auto request = wire::create_session(kEndpoint, "5120", "Xk2pQr7sTuVw9yZ", "login", "nadia.k",
+                                      "Lantern-8812");
+  EXPECT_EQ(request.target, "/session.json");
+  EXPECT_EQ(request.body,
+            R"({"application_id":5120,"auth_key":"Xk2pQr7sTuVw9yZ","user":{"login":"nadia.k","password":"Lantern-8812"}})");
+  EXPECT_EQ(header(request, "CB-AuthKey"), "<absent>");
+  EXPECT_TRUE(request.retry_safe);
+  auto named = wire::create_session(kEndpoint, "app-x", "k", "email", "a@b.io", "p");
+  EXPECT_NE(named.body.find(R"("application_id":"app-x")"), std::string::npos);
+}
+
+TEST(Wire, DeleteUserCarriesTheTokenAndNoBody) {
+  Endpoint prefixed = kEndpoint;
+  prefixed.base_path = "/v1";
+  auto request = wire::delete_user(prefixed, 700031, "9C41E07B2AD35F8816E2C0B47A9D3E51F06C");
+  EXPECT_EQ(request.method, "DELETE");
+  EXPECT_EQ(request.target, "/v1/users/700031.json");
+  EXPECT_TRUE(request.body.empty());
+  EXPECT_EQ(header(request, "CB-Token"), "9C41E07B2AD35F8816E2C0B47A9D3E51F06C");
+  EXPECT_EQ(header(request, "Content-Type"), "application/x-www-form-urlencoded; charset=UTF-8");
+}
+
+TEST(Wire, ParsesASessionWithNumberOrStringIds) {
+  IncomingResponse response{201, "application/json", {},
+                            R"({"session":{"token":"T0K","user_id":700031,"user":{}}})"};
+  auto session = wire::parse_session(response);
+  ASSERT_TRUE(session);
+  EXPECT_EQ(session->token, "T0K");
+  EXPECT_EQ(session->user_id, 700031);
+  response.body = R"({"session":{"token":"T0K","user_id":"12345678901"}})";
+  ASSERT_TRUE(wire::parse_session(response));
+  EXPECT_EQ(wire::parse_session(response)->user_id, 12345678901);
+}
+
+TEST(Wire, RefusesAnApplicationSessionWhereAUserSessionWasDue) {
+  IncomingResponse response{201, "", {}, R"({"session":{"token":"T","user_id":0}})"};
+  auto session = wire::parse_session(response);
+  ASSERT_FALSE(session);
+  EXPECT_EQ(session.error().kind, ErrorKind::kInvalidResponse);
+}
+
+TEST(Wire, ParsesTheSignedUpUsersId) {
+  IncomingResponse response{201, "", {}, R"({"user":{"id":100001,"email":"a@b.io"}})"};
+  auto id = wire::parse_user_id(response);
+  ASSERT_TRUE(id);
+  EXPECT_EQ(*id, 100001);
+  response.body = R"({"user":{"id":1.5}})";
+  EXPECT_FALSE(wire::parse_user_id(response));
+}
+
+TEST(Endpoints, ParseSchemeHostPortAndPrefix) {
+  auto https = parse_endpoint("https://api.connectycube.com");
+  ASSERT_TRUE(https);
+  EXPECT_TRUE(https->tls);
+  EXPECT_EQ(https->port, "443");
+  EXPECT_EQ(https->base_path, "");
+  auto local = parse_endpoint("http://127.0.0.1:8080/prefix/?a=b");
+  ASSERT_TRUE(local);
+  EXPECT_FALSE(local->tls);
+  EXPECT_EQ(local->host, "127.0.0.1");
+  EXPECT_EQ(local->port, "8080");
+  EXPECT_EQ(local->base_path, "/prefix");
+  EXPECT_EQ(local->query, "a=b");
+  EXPECT_FALSE(parse_endpoint("api.connectycube.com"));
+  EXPECT_FALSE(parse_endpoint("ftp://x"));
+}
+
+}  // namespace
+}  // namespace cubeauth::connectycube
