@@ -406,6 +406,28 @@ TEST_F(MongoWire, ADroppedConnectionIsUnavailableAndTheNextCallReconnects) {
   EXPECT_EQ((*again)->id, id);
 }
 
+TEST(MongoUserStore, StartsWithAnUnreachableServerAndReportsUnavailable) {
+  // Nothing listens on the port of a closed mock.
+  unsigned short port = 0;
+  {
+    MockMongo gone;
+    ASSERT_NE(gone.port(), 0) << gone.error();
+    port = gone.port();
+  }
+  MongoOptions options;
+  options.uri = "mongodb://127.0.0.1:" + std::to_string(port) + "/cubeauth_wire";
+  options.server_selection_timeout = std::chrono::milliseconds(300);
+  auto store = open_mongo_store(options);
+  ASSERT_TRUE(store.has_value()) << store.error();
+  auto healthy = run_sync((*store)->health());
+  ASSERT_FALSE(healthy.has_value());
+  EXPECT_EQ(healthy.error(), StoreError::kUnavailable);
+  NewUser user{"a@b.io", "A", "B", "$2b$10$x"};
+  auto created = run_sync((*store)->create_user(std::move(user)));
+  ASSERT_FALSE(created.has_value());
+  EXPECT_EQ(created.error(), StoreError::kUnavailable);
+}
+
 TEST(MongoUserStore, RefusesAConnectionStringTheDriverCannotParse) {
   for (const char* uri : {"mongodb://", "mongodb://host:notaport/db", "mongo://host/db"}) {
     auto store = open_mongo_store({uri});

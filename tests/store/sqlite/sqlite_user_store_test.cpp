@@ -1,0 +1,123 @@
+#include "store/sqlite/sqlite_user_store.hpp"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/run_sync.hpp"
+#include "store/temp_dir.hpp"
+
+namespace cubeauth::store::testing {
+namespace {
+
+/// The first column of every row `sql` returns, read with a plain connection.
+std::vector<std::string> query_column(const std::filesystem::path& file, const char* sql) {
+  sqlite3* db = nullptr;
+  std::vector<std::string> values;
+  if (sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    ADD_FAILURE() << sqlite3_errmsg(db);
+    sqlite3_close(db);
+    return values;
+  }
+  sqlite3_stmt* statement = nullptr;
+  if (sqlite3_prepare_v2(db, sql, -1, &statement, nullptr) != SQLITE_OK) {
+    ADD_FAILURE() << sqlite3_errmsg(db);
+  } else {
+    while (sqlite3_step(statement) == SQLITE_ROW) {
+      const auto* text = sqlite3_column_text(statement, 0);
+      values.emplace_back(text != nullptr ? reinterpret_cast<const char*>(text) : "NULL");
+    }
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return values;
+}
+
+void exec(const std::filesystem::path& file, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, &error), SQLITE_OK) << error;
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+TEST(SqliteUserStore, PutsTheFileInWalModeAndRecordsItsMigrationsOnce) {
+  TempDir dir;
+  SqliteOptions options;
+  options.path = dir.path() / "users.db";
+  for (int open = 0; open < 2; ++open) {
+    auto store = open_sqlite_store(options);
+    ASSERT_TRUE(store.has_value()) << store.error();
+    ASSERT_TRUE(run_sync((*store)->health()).has_value());
+  }
+  EXPECT_EQ(query_column(options.path, "PRAGMA journal_mode"), std::vector<std::string>{"wal"});
+  EXPECT_EQ(query_column(options.path, "SELECT version || ' ' || name FROM schema_migrations"),
+            std::vector<std::string>{"1 create users"});
+  EXPECT_EQ(
+      query_column(options.path, "SELECT sql FROM sqlite_master WHERE name = 'users_email_lower'"),
+      std::vector<std::string>{"CREATE UNIQUE INDEX users_email_lower ON users (lower(email))"});
+}
+
+TEST(SqliteUserStore, FindsByEmailThroughTheLowerCaseIndex) {
+  TempDir dir;
+  SqliteOptions options;
+  options.path = dir.path() / "users.db";
+  auto store = open_sqlite_store(options);
+  ASSERT_TRUE(store.has_value()) << store.error();
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(options.path.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "EXPLAIN QUERY PLAN SELECT id FROM users WHERE lower(email) = ?",
+                               -1, &statement, nullptr),
+            SQLITE_OK);
+  std::string details;
+  while (sqlite3_step(statement) == SQLITE_ROW) {
+    details += reinterpret_cast<const char*>(sqlite3_column_text(statement, 3));
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  EXPECT_NE(details.find("users_email_lower"), std::string::npos) << details;
+}
+
+TEST(SqliteUserStore, RefusesADatabaseMigratedByANewerCubeauth) {
+  TempDir dir;
+  SqliteOptions options;
+  options.path = dir.path() / "users.db";
+  {
+    auto store = open_sqlite_store(options);
+    ASSERT_TRUE(store.has_value()) << store.error();
+  }
+  exec(options.path, "INSERT INTO schema_migrations VALUES (99, 'from the future', 0)");
+  auto store = open_sqlite_store(options);
+  ASSERT_FALSE(store.has_value());
+  EXPECT_NE(store.error().find("schema version 99 is newer"), std::string::npos) << store.error();
+}
+
+TEST(SqliteUserStore, WaitsForAnotherWritersLockInsteadOfFailing) {
+  TempDir dir;
+  SqliteOptions options;
+  options.path = dir.path() / "users.db";
+  options.busy_timeout = std::chrono::milliseconds(5000);
+  auto store = open_sqlite_store(options);
+  ASSERT_TRUE(store.has_value()) << store.error();
+
+  // Another process holds the write lock for a moment.
+  sqlite3* other = nullptr;
+  ASSERT_EQ(sqlite3_open(options.path.c_str(), &other), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(other, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+  std::thread release([other] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    sqlite3_exec(other, "COMMIT", nullptr, nullptr, nullptr);
+  });
+  auto created = run_sync((*store)->create_user({"a@b.io", "A", "B", "$2b$10$x"}));
+  release.join();
+  sqlite3_close(other);
+  EXPECT_TRUE(created.has_value()) << to_string(created.error());
+}
+
+}  // namespace
+}  // namespace cubeauth::store::testing
