@@ -46,10 +46,9 @@ boost::asio::awaitable<Result<Session, Error>> Client::create_session(std::strin
   if (!endpoint_) {
     co_return unexpected(unavailable_error(endpoint_error_));
   }
-  auto response =
-      co_await http_.send(*endpoint_, wire::create_session(*endpoint_, options_.app_id,
-                                                           options_.auth_key, field, credential,
-                                                           password));
+  auto response = co_await http_.send(
+      *endpoint_, wire::create_session(*endpoint_, options_.app_id, options_.auth_key, field,
+                                       credential, password));
   if (!response) {
     co_return unexpected(std::move(response).error());
   }

@@ -2,11 +2,11 @@
 // sending what the official JS SDK sends.
 #pragma once
 
+#include <optional>
+
 #include "connectycube/client_options.hpp"
 #include "connectycube/connectycube.hpp"
 #include "connectycube/http_client.hpp"
-
-#include <optional>
 
 namespace cubeauth::connectycube {
 

@@ -2,17 +2,17 @@
 // retries and limits.
 #pragma once
 
-#include "connectycube/http_client.hpp"
-
 #include <chrono>
 #include <cstddef>
 #include <string>
+
+#include "connectycube/http_client.hpp"
 
 namespace cubeauth::connectycube {
 
 struct ClientOptions {
   std::string api_url = "https://api.connectycube.com";  ///< http:// for the emulator
-  std::string app_id;    ///< sent as a JSON number when it is all digits (as the SDK's docs do)
+  std::string app_id;  ///< sent as a JSON number when it is all digits (as the SDK's docs do)
   std::string auth_key;
   std::chrono::milliseconds connect_timeout{5000};
   std::chrono::milliseconds response_timeout{10000};
@@ -23,7 +23,7 @@ struct ClientOptions {
   std::chrono::milliseconds idle_timeout{4000};
 
   HttpClientOptions http() const {
-    return HttpClientOptions{connect_timeout, response_timeout,   max_retries,  retry_backoff,
+    return HttpClientOptions{connect_timeout,    response_timeout,   max_retries, retry_backoff,
                              max_response_bytes, pool_size_per_host, idle_timeout};
   }
 };

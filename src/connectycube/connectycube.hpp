@@ -2,13 +2,12 @@
 // on this, the real Client implements it, tests use a scripted fake.
 #pragma once
 
-#include "common/result.hpp"
-#include "connectycube/error.hpp"
-
 #include <boost/asio/awaitable.hpp>
-
 #include <cstdint>
 #include <string>
+
+#include "common/result.hpp"
+#include "connectycube/error.hpp"
 
 namespace cubeauth::connectycube {
 

@@ -1,9 +1,8 @@
 #include "connectycube/error.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
-
-#include <algorithm>
 #include <cctype>
 
 namespace cubeauth::connectycube {

@@ -1,7 +1,8 @@
 #include "connectycube/http_client.hpp"
 
-#include "connectycube/detail/connection_pool.hpp"
+#include <openssl/ssl.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -18,13 +19,11 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/url/parse.hpp>
-
-#include <openssl/ssl.h>
-
-#include <algorithm>
 #include <mutex>
 #include <optional>
 #include <random>
+
+#include "connectycube/detail/connection_pool.hpp"
 
 namespace cubeauth::connectycube {
 namespace {
@@ -146,9 +145,9 @@ awaitable<Result<std::unique_ptr<detail::Connection>, AttemptFailure>> open_conn
     auto [ec, results] = co_await resolver->async_resolve(endpoint.host, endpoint.port, kNoThrow);
     timer.cancel();
     if (ec) {
-      co_return fail("cannot resolve " + endpoint.host + ": " +
-                     (ec == asio::error::operation_aborted ? std::string("timed out")
-                                                           : ec.message()));
+      co_return fail(
+          "cannot resolve " + endpoint.host + ": " +
+          (ec == asio::error::operation_aborted ? std::string("timed out") : ec.message()));
     }
     addresses = std::move(results);
   }
@@ -181,8 +180,7 @@ awaitable<Result<std::unique_ptr<detail::Connection>, AttemptFailure>> open_conn
     secure.set_verify_callback(asio::ssl::host_name_verification(endpoint.host));
     auto [handshake_ec] = co_await secure.async_handshake(asio::ssl::stream_base::client, kNoThrow);
     if (handshake_ec) {
-      co_return fail("TLS handshake with " + endpoint.host + " failed: " +
-                     describe(handshake_ec));
+      co_return fail("TLS handshake with " + endpoint.host + " failed: " + describe(handshake_ec));
     }
   }
   stream.expires_never();
@@ -230,7 +228,8 @@ awaitable<Result<IncomingResponse, AttemptFailure>> attempt(const Endpoint& endp
   request.target(outgoing.target);
   request.version(11);
   const bool default_port = endpoint.port == (endpoint.tls ? "443" : "80");
-  request.set(http::field::host, default_port ? endpoint.host : endpoint.host + ":" + endpoint.port);
+  request.set(http::field::host,
+              default_port ? endpoint.host : endpoint.host + ":" + endpoint.port);
   for (const auto& [name, value] : outgoing.headers) {
     request.set(name, value);
   }

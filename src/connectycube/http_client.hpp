@@ -3,11 +3,7 @@
 // connect and response timeouts, bounded retries with jitter, a body limit.
 #pragma once
 
-#include "common/result.hpp"
-#include "connectycube/error.hpp"
-
 #include <boost/asio/awaitable.hpp>
-
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -15,6 +11,9 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "common/result.hpp"
+#include "connectycube/error.hpp"
 
 namespace cubeauth::connectycube {
 
@@ -31,13 +30,13 @@ struct Endpoint {
 Result<Endpoint, std::string> parse_endpoint(std::string_view url);
 
 struct HttpClientOptions {
-  std::chrono::milliseconds connect_timeout{5000};   ///< resolve + connect + TLS handshake
-  std::chrono::milliseconds response_timeout{10000}; ///< write the request, read the whole answer
-  int max_retries = 2;                               ///< extra attempts for retry-safe requests
-  std::chrono::milliseconds retry_backoff{100};      ///< base of the jittered exponential backoff
-  std::size_t max_response_bytes = 1 << 20;          ///< body limit; larger answers are refused
-  std::size_t pool_size_per_host = 16;               ///< idle keep-alive connections kept per io_context
-  std::chrono::milliseconds idle_timeout{4000};      ///< idle connections older than this are closed
+  std::chrono::milliseconds connect_timeout{5000};    ///< resolve + connect + TLS handshake
+  std::chrono::milliseconds response_timeout{10000};  ///< write the request, read the whole answer
+  int max_retries = 2;                                ///< extra attempts for retry-safe requests
+  std::chrono::milliseconds retry_backoff{100};       ///< base of the jittered exponential backoff
+  std::size_t max_response_bytes = 1 << 20;           ///< body limit; larger answers are refused
+  std::size_t pool_size_per_host = 16;  ///< idle keep-alive connections kept per io_context
+  std::chrono::milliseconds idle_timeout{4000};  ///< idle connections older than this are closed
 };
 
 struct OutgoingRequest {

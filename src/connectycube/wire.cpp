@@ -4,7 +4,6 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-
 #include <charconv>
 #include <optional>
 
@@ -71,9 +70,8 @@ Result<json::object, Error> member_object(const IncomingResponse& response, std:
 
 }  // namespace
 
-OutgoingRequest sign_up(const Endpoint& endpoint, std::string_view auth_key,
-                        std::string_view email, std::string_view password,
-                        std::string_view full_name) {
+OutgoingRequest sign_up(const Endpoint& endpoint, std::string_view auth_key, std::string_view email,
+                        std::string_view password, std::string_view full_name) {
   json::object user;
   user["email"] = email;
   user["password"] = password;
@@ -139,9 +137,10 @@ Result<Session, Error> parse_session(const IncomingResponse& response) {
   const json::value* user_id = session->if_contains("user_id");
   const auto id = user_id == nullptr ? std::nullopt : as_int64(*user_id);
   if (!id || *id <= 0) {
-    return unexpected(invalid_response_error("the session has no user_id (an application "
-                                             "session where a user session was asked for)",
-                                             response.status));
+    return unexpected(
+        invalid_response_error("the session has no user_id (an application "
+                               "session where a user session was asked for)",
+                               response.status));
   }
   return Session{std::string(token->get_string()), *id};
 }

@@ -2,25 +2,25 @@
 // (connectycube 6.1.2) sends it, and how the answers are read.
 #pragma once
 
-#include "common/result.hpp"
-#include "connectycube/connectycube.hpp"
-#include "connectycube/http_client.hpp"
-
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "common/result.hpp"
+#include "connectycube/connectycube.hpp"
+#include "connectycube/http_client.hpp"
 
 namespace cubeauth::connectycube::wire {
 
 /// The SDK's CB-SDK header value.
 inline constexpr std::string_view kSdkHeader = "JS 6.1.2 - Client";
 inline constexpr std::string_view kJsonContentType = "application/json;charset=utf-8";
-inline constexpr std::string_view kFormContentType = "application/x-www-form-urlencoded; charset=UTF-8";
+inline constexpr std::string_view kFormContentType =
+    "application/x-www-form-urlencoded; charset=UTF-8";
 
 /// POST {base}/users.json {"user":{"email","password","full_name"}} with CB-AuthKey.
-OutgoingRequest sign_up(const Endpoint& endpoint, std::string_view auth_key,
-                        std::string_view email, std::string_view password,
-                        std::string_view full_name);
+OutgoingRequest sign_up(const Endpoint& endpoint, std::string_view auth_key, std::string_view email,
+                        std::string_view password, std::string_view full_name);
 
 /// POST {base}/session.json {"application_id","auth_key","user":{<credential_field>,"password"}}.
 OutgoingRequest create_session(const Endpoint& endpoint, std::string_view app_id,

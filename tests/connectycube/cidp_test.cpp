@@ -1,15 +1,16 @@
 // The Custom Identity Provider loop: the emulator calls a verify endpoint (served here by
 // cubeauth's own HTTP server, as cubeauth will) and maps its answer to a user.
 #include "cidp.hpp"
-#include "params.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/value.hpp>
 
 #include "connectycube/client.hpp"
 #include "harness.hpp"
 #include "http/server.hpp"
-
-#include <boost/json/serialize.hpp>
-#include <boost/json/value.hpp>
-#include <gtest/gtest.h>
+#include "params.hpp"
 
 namespace cubeauth::connectycube {
 namespace {
@@ -107,13 +108,16 @@ TEST(Cidp, CreatesAUserForANewUidAndFindsItAgain) {
   VerifyEndpoint idp;
   EmulatorThread emulator(cidp_options(idp));
   Client client = client_for(emulator);
-  auto first = run([&]() { return client.create_session_with_login("valid-65f1c0ffee", "cidp-password"); });
+  auto first =
+      run([&]() { return client.create_session_with_login("valid-65f1c0ffee", "cidp-password"); });
   ASSERT_TRUE(first) << first.error().message;
-  auto again = run([&]() { return client.create_session_with_login("valid-65f1c0ffee", "other-password"); });
+  auto again =
+      run([&]() { return client.create_session_with_login("valid-65f1c0ffee", "other-password"); });
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(again->user_id, first->user_id);
   EXPECT_NE(again->token, first->token);
-  auto other = run([&]() { return client.create_session_with_login("valid-77aa", "cidp-password"); });
+  auto other =
+      run([&]() { return client.create_session_with_login("valid-77aa", "cidp-password"); });
   ASSERT_TRUE(other);
   EXPECT_NE(other->user_id, first->user_id);
   EXPECT_EQ(idp.calls(), 3);
@@ -133,8 +137,9 @@ TEST(Cidp, RefusesTheSessionWhenTheIdpRefusesTheToken) {
       "POST", "/session.json",
       R"({"application_id":5120,"auth_key":"Xk2pQr7sTuVw9yZ","user":{"login":"forged","password":"x-password"}})");
   EXPECT_EQ(status, 422);
-  EXPECT_EQ(body.at("errors").at(0).as_string(),
-            R"(Bad Authentication data. Unauthorized on remote side. Status: 401.Response "{"error":"Token invalid"}")");
+  EXPECT_EQ(
+      body.at("errors").at(0).as_string(),
+      R"(Bad Authentication data. Unauthorized on remote side. Status: 401.Response "{"error":"Token invalid"}")");
   Client client = client_for(emulator);
   auto session = run([&]() { return client.create_session_with_login("forged", "x-password"); });
   ASSERT_FALSE(session);
@@ -150,7 +155,8 @@ TEST(Cidp, RequiresAUidInTheIdpsAnswer) {
       R"({"application_id":5120,"auth_key":"Xk2pQr7sTuVw9yZ","user":{"login":"nouid","password":"x-password"}})");
   EXPECT_EQ(status, 422);
   ASSERT_TRUE(body.at("errors").is_object()) << json::serialize(body);
-  EXPECT_EQ(body.at("errors").at("base").at(0).as_string(), "Custom Identity Provider uid is required");
+  EXPECT_EQ(body.at("errors").at("base").at(0).as_string(),
+            "Custom Identity Provider uid is required");
 }
 
 TEST(Cidp, ReportsAnUnreachableIdpAsARefusal) {
@@ -189,9 +195,9 @@ TEST(Cidp, GoesThroughTheIdpForLoginAfterAnApplicationSession) {
   auto [created, app] = emulator.call("POST", "/session.json",
                                       R"({"application_id":5120,"auth_key":"Xk2pQr7sTuVw9yZ"})");
   ASSERT_EQ(created, 201);
-  auto [status, body] = emulator.call(
-      "POST", "/login.json", R"({"login":"valid-42","password":"x-password"})",
-      {{"CB-Token", std::string(app.at("session").at("token").as_string())}});
+  auto [status, body] =
+      emulator.call("POST", "/login.json", R"({"login":"valid-42","password":"x-password"})",
+                    {{"CB-Token", std::string(app.at("session").at("token").as_string())}});
   EXPECT_EQ(status, 202);
   EXPECT_EQ(body.at("user").at("external_id").as_string(), "42");
 }

@@ -1,8 +1,8 @@
 #include "connectycube/client.hpp"
 
-#include "harness.hpp"
-
 #include <gtest/gtest.h>
+
+#include "harness.hpp"
 
 namespace cubeauth::connectycube {
 namespace {
@@ -119,7 +119,8 @@ TEST(Client, DeletesAUserSoThatTheEmailCanSignUpAgain) {
   Client client(options_for(emulator));
   auto id = sign_up(client, "nadia@example.org");
   ASSERT_TRUE(id);
-  auto deleted = run([&]() { return client.delete_user(*id, "nadia@example.org", "Lantern-8812"); });
+  auto deleted =
+      run([&]() { return client.delete_user(*id, "nadia@example.org", "Lantern-8812"); });
   ASSERT_TRUE(deleted) << deleted.error().message;
   auto again = sign_up(client, "nadia@example.org");
   ASSERT_TRUE(again) << again.error().message;
@@ -136,7 +137,8 @@ TEST(Client, RefusesToDeleteSomeoneElse) {
   auto nadia = sign_up(client, "nadia@example.org");
   auto omar = sign_up(client, "omar@example.org");
   ASSERT_TRUE(nadia && omar);
-  auto deleted = run([&]() { return client.delete_user(*omar, "nadia@example.org", "Lantern-8812"); });
+  auto deleted =
+      run([&]() { return client.delete_user(*omar, "nadia@example.org", "Lantern-8812"); });
   ASSERT_FALSE(deleted);
   EXPECT_EQ(deleted.error().kind, ErrorKind::kUnauthorized);
   EXPECT_EQ(deleted.error().http_status, 403);
@@ -194,7 +196,8 @@ TEST(Client, TimesOutASlowAnswer) {
   auto session = session_by_email(client, "nadia@example.org");
   ASSERT_FALSE(session);
   EXPECT_EQ(session.error().kind, ErrorKind::kUnavailable);
-  EXPECT_NE(session.error().message.find("timed out"), std::string::npos) << session.error().message;
+  EXPECT_NE(session.error().message.find("timed out"), std::string::npos)
+      << session.error().message;
   EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::milliseconds(900));
 }
 

@@ -1,14 +1,14 @@
 // The emulator's own behaviour over HTTP: status codes, bodies, headers, path and body forms.
 #include "emulator.hpp"
 
-#include "harness.hpp"
-#include "params.hpp"
-
-#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
-
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+
+#include <boost/json/serialize.hpp>
+
+#include "harness.hpp"
+#include "params.hpp"
 
 namespace cubeauth::connectycube {
 namespace {
@@ -112,8 +112,8 @@ TEST(EmulatorUsers, FindsUsersByIdLoginAndEmailWithAToken) {
   emulator.call("POST", "/users.json", kSignUp, kAuthKey);
   const std::string token = token_of(emulator);
   const Headers auth = {{"CB-Token", token}};
-  for (const char* target : {"/users/100001.json", "/users/100001",
-                             "/users/by_email.json?email=nadia%40example.org"}) {
+  for (const char* target :
+       {"/users/100001.json", "/users/100001", "/users/by_email.json?email=nadia%40example.org"}) {
     auto [status, body] = emulator.call("GET", target, "", auth);
     EXPECT_EQ(status, 200) << target;
     EXPECT_EQ(body.at("user").at("id").as_int64(), 100001) << target;
@@ -132,7 +132,8 @@ TEST(EmulatorUsers, LetsOnlyAUserDeleteThemself) {
   emulator.call("POST", "/users.json",
                 R"({"user":{"email":"omar@example.org","password":"Lantern-8812"}})", kAuthKey);
   const std::string token = token_of(emulator);
-  auto [other, other_body] = emulator.call("DELETE", "/users/100002.json", "", {{"CB-Token", token}});
+  auto [other, other_body] =
+      emulator.call("DELETE", "/users/100002.json", "", {{"CB-Token", token}});
   EXPECT_EQ(other, 403);
   auto [self, self_body] = emulator.call("DELETE", "/users/100001.json", "", {{"CB-Token", token}});
   EXPECT_EQ(self, 200);
@@ -232,8 +233,8 @@ TEST(EmulatorSessions, ChecksALegacySignatureWhenOneIsSent) {
   const std::string form =
       "application_id=5120&auth_key=Xk2pQr7sTuVw9yZ&nonce=40417&timestamp=1717000000&"
       "user[login]=nadia.k&user[password]=Lantern-8812&signature=";
-  auto [good, good_body] = emulator.call(
-      "POST", "/session?" + form + hmac_sha1("emulator-auth-secret", signed_text));
+  auto [good, good_body] =
+      emulator.call("POST", "/session?" + form + hmac_sha1("emulator-auth-secret", signed_text));
   EXPECT_EQ(good, 201) << json::serialize(good_body);
   // Signing only the application pairs while sending a user: refused (section 2.1).
   const std::string app_only =
@@ -263,8 +264,8 @@ TEST(EmulatorSessions, LoginTurnsAnApplicationSessionIntoAUserSession) {
                                       R"({"application_id":5120,"auth_key":"Xk2pQr7sTuVw9yZ"})");
   ASSERT_EQ(created, 201);
   const Headers auth = {{"CB-Token", std::string(app.at("session").at("token").as_string())}};
-  auto [blank, blank_body] = emulator.call("POST", "/login.json",
-                                           R"({"email":"nadia@example.org"})", auth);
+  auto [blank, blank_body] =
+      emulator.call("POST", "/login.json", R"({"email":"nadia@example.org"})", auth);
   EXPECT_EQ(blank, 422);
   EXPECT_EQ(blank_body.at("errors").at("password").at(0).as_string(), "cannot be blank");
   auto [no_token, no_token_body] = emulator.call("POST", "/login.json", R"({"login":"x"})");

@@ -1,8 +1,8 @@
 #include "support/connectycube/fake_connectycube.hpp"
 
-#include "harness.hpp"
-
 #include <gtest/gtest.h>
+
+#include "harness.hpp"
 
 namespace cubeauth::connectycube::testing {
 namespace {

@@ -2,18 +2,17 @@
 // and the emulator's /_emulator/ controls.
 #pragma once
 
-#include "connectycube/http_client.hpp"
-#include "emulator.hpp"
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-
 #include <string>
 #include <thread>
+
+#include "connectycube/http_client.hpp"
+#include "emulator.hpp"
 
 namespace cubeauth::connectycube::testing {
 
@@ -53,18 +52,18 @@ class EmulatorThread {
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port()); }
 
   /// Calls a control (or any path) on the emulator; returns the status and parsed body.
-  std::pair<int, boost::json::value> call(std::string method, std::string target,
-                                          std::string body = "",
-                                          std::vector<std::pair<std::string, std::string>> headers = {}) {
+  std::pair<int, boost::json::value> call(
+      std::string method, std::string target, std::string body = "",
+      std::vector<std::pair<std::string, std::string>> headers = {}) {
     Endpoint endpoint{false, "127.0.0.1", std::to_string(port()), "", ""};
-    OutgoingRequest request{std::move(method), std::move(target), std::move(headers), std::move(body),
-                            false};
+    OutgoingRequest request{std::move(method), std::move(target), std::move(headers),
+                            std::move(body), false};
     if (!request.body.empty()) {
       request.headers.emplace_back("Content-Type", "application/json");
     }
     auto response = run([&]() -> boost::asio::awaitable<Result<IncomingResponse, Error>> {
-      HttpClient http(HttpClientOptions{std::chrono::milliseconds(2000),
-                                        std::chrono::milliseconds(5000), 0});
+      HttpClient http(
+          HttpClientOptions{std::chrono::milliseconds(2000), std::chrono::milliseconds(5000), 0});
       co_return co_await http.send(endpoint, request);
     });
     if (!response) {
@@ -86,7 +85,9 @@ class EmulatorThread {
   void drop_next(int count) {
     call("POST", "/_emulator/drop", boost::json::serialize(boost::json::object{{"count", count}}));
   }
-  boost::json::array requests() { return call("GET", "/_emulator/requests").second.at("requests").as_array(); }
+  boost::json::array requests() {
+    return call("GET", "/_emulator/requests").second.at("requests").as_array();
+  }
   void reset() { call("POST", "/_emulator/reset"); }
 
  private:

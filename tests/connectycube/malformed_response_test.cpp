@@ -1,10 +1,9 @@
 // The client against a peer that answers badly: never a crash, never unbounded memory.
-#include "connectycube/client.hpp"
+#include <gtest/gtest.h>
 
+#include "connectycube/client.hpp"
 #include "harness.hpp"
 #include "scripted_server.hpp"
-
-#include <gtest/gtest.h>
 
 namespace cubeauth::connectycube {
 namespace {

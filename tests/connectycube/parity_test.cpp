@@ -1,15 +1,14 @@
 // Parity: the official JS SDK (npm connectycube@6, run with node) and cubeauth's client do
 // the same operations against the emulator; the requests they send must match in method,
 // path, CB-* headers, content type and JSON body.
-#include "connectycube/client.hpp"
-
-#include "harness.hpp"
-
-#include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
+#include <boost/json/serialize.hpp>
 #include <cstdio>
 #include <filesystem>
+
+#include "connectycube/client.hpp"
+#include "harness.hpp"
 
 namespace cubeauth::connectycube {
 namespace {
@@ -62,7 +61,8 @@ json::object comparable(const json::value& recorded) {
 }
 
 TEST(SdkParity, ClientSendsWhatTheOfficialSdkSends) {
-  ASSERT_TRUE(std::filesystem::exists(CUBEAUTH_PARITY_DIR "/node_modules/connectycube/package.json"))
+  ASSERT_TRUE(
+      std::filesystem::exists(CUBEAUTH_PARITY_DIR "/node_modules/connectycube/package.json"))
       << "node_modules missing: run `npm ci --no-audit --no-fund` in " CUBEAUTH_PARITY_DIR
          " (scripts/test.sh does it)";
   EmulatorThread emulator;

@@ -2,14 +2,13 @@
 // the scripted bytes back, verbatim (garbage, truncated or huge answers included).
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
-
-#include <atomic>
 #include <functional>
 #include <string>
 #include <thread>
@@ -23,7 +22,8 @@ class ScriptedServer {
 
   explicit ScriptedServer(Reply reply, bool keep_alive = false)
       : acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}),
-        reply_(std::move(reply)), keep_alive_(keep_alive) {
+        reply_(std::move(reply)),
+        keep_alive_(keep_alive) {
     thread_ = std::thread([this] { serve(); });
   }
   ~ScriptedServer() {
@@ -71,7 +71,8 @@ class ScriptedServer {
           length = std::stoul(head.substr(at + 16));
         }
         if (buffer.size() < length) {
-          boost::asio::read(socket, buffer, boost::asio::transfer_exactly(length - buffer.size()), ec);
+          boost::asio::read(socket, buffer, boost::asio::transfer_exactly(length - buffer.size()),
+                            ec);
         }
         buffer.consume(length);
         ++requests_;

@@ -17,12 +17,13 @@ std::string header(const OutgoingRequest& request, std::string_view name) {
 }
 
 TEST(Wire, SignUpIsWhatTheSdkSends) {
-  auto request = wire::sign_up(kEndpoint, "Xk2pQr7sTuVw9yZ", "nadia@example.org", "Lantern-8812",
-                               "Nadia K");
+  auto request =
+      wire::sign_up(kEndpoint, "Xk2pQr7sTuVw9yZ", "nadia@example.org", "Lantern-8812", "Nadia K");
   EXPECT_EQ(request.method, "POST");
   EXPECT_EQ(request.target, "/users.json");
-  EXPECT_EQ(request.body,
-            R"({"user":{"email":"nadia@example.org","password":"Lantern-8812","full_name":"Nadia K"}})");
+  EXPECT_EQ(
+      request.body,
+      R"({"user":{"email":"nadia@example.org","password":"Lantern-8812","full_name":"Nadia K"}})");
   EXPECT_EQ(header(request, "Content-Type"), "application/json;charset=utf-8");
   EXPECT_EQ(header(request, "CB-SDK"), "JS 6.1.2 - Client");
   EXPECT_EQ(header(request, "CB-AuthKey"), "Xk2pQr7sTuVw9yZ");
@@ -34,8 +35,9 @@ TEST(Wire, SessionSendsANumericAppIdAsANumber) {
   auto request = wire::create_session(kEndpoint, "5120", "Xk2pQr7sTuVw9yZ", "login", "nadia.k",
                                       "Lantern-8812");
   EXPECT_EQ(request.target, "/session.json");
-  EXPECT_EQ(request.body,
-            R"({"application_id":5120,"auth_key":"Xk2pQr7sTuVw9yZ","user":{"login":"nadia.k","password":"Lantern-8812"}})");
+  EXPECT_EQ(
+      request.body,
+      R"({"application_id":5120,"auth_key":"Xk2pQr7sTuVw9yZ","user":{"login":"nadia.k","password":"Lantern-8812"}})");
   EXPECT_EQ(header(request, "CB-AuthKey"), "<absent>");
   EXPECT_TRUE(request.retry_safe);
   auto named = wire::create_session(kEndpoint, "app-x", "k", "email", "a@b.io", "p");
@@ -54,8 +56,8 @@ TEST(Wire, DeleteUserCarriesTheTokenAndNoBody) {
 }
 
 TEST(Wire, ParsesASessionWithNumberOrStringIds) {
-  IncomingResponse response{201, "application/json", {},
-                            R"({"session":{"token":"T0K","user_id":700031,"user":{}}})"};
+  IncomingResponse response{
+      201, "application/json", {}, R"({"session":{"token":"T0K","user_id":700031,"user":{}}})"};
   auto session = wire::parse_session(response);
   ASSERT_TRUE(session);
   EXPECT_EQ(session->token, "T0K");

@@ -1,14 +1,13 @@
 #include "api.hpp"
 
-#include "cidp.hpp"
-#include "params.hpp"
-
-#include <boost/json/value.hpp>
-
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <boost/json/value.hpp>
 #include <charconv>
+
+#include "cidp.hpp"
+#include "params.hpp"
 
 namespace cubeauth::connectycube::emulator {
 namespace {
@@ -128,8 +127,8 @@ Result<SessionRecord*, http::Response> Api::session_of(const http::Request& requ
   }
   SessionRecord* session = store_.use_session(token);
   if (session == nullptr) {
-    return unexpected(answer(Status::unauthorized,
-                             field_errors("base", "Required session does not exist")));
+    return unexpected(
+        answer(Status::unauthorized, field_errors("base", "Required session does not exist")));
   }
   return session;
 }

@@ -2,13 +2,13 @@
 // sections 2, 3, 4 and 7), answering with the service's status codes and error bodies.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+
 #include "connectycube/http_client.hpp"
 #include "emulator_options.hpp"
 #include "http/message.hpp"
 #include "store.hpp"
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/json/object.hpp>
 
 namespace cubeauth::connectycube::emulator {
 

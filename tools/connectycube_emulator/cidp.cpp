@@ -26,8 +26,9 @@ std::string text_of(const json::value& value, const std::string& login,
 
 json::object refusal(int status, const std::string& body) {
   // The service's wording, seen in public logs (connectycube-api.md 4.3).
-  std::string message = "Bad Authentication data. Unauthorized on remote side. Status: " +
-                        std::to_string(status) + ".";
+  std::string message =
+      "Bad Authentication data. Unauthorized on remote side. Status: " + std::to_string(status) +
+      ".";
   message += body.empty() ? "With empty response" : "Response \"" + body + "\"";
   return json::object{{"errors", json::array{json::value(message)}}};
 }
@@ -41,7 +42,8 @@ std::string substitute(std::string text, const std::string& login, const std::st
 }
 
 std::string extract(const json::value& document, std::string_view path_template) {
-  if (path_template.size() < 3 || path_template.substr(0, 2) != "#{" || path_template.back() != '}') {
+  if (path_template.size() < 3 || path_template.substr(0, 2) != "#{" ||
+      path_template.back() != '}') {
     return "";
   }
   std::string_view path = path_template.substr(2, path_template.size() - 3);
@@ -134,7 +136,8 @@ boost::asio::awaitable<Result<CidpIdentity, json::object>> verify_with_cidp(
   }
   if (identity.uid.empty()) {
     co_return unexpected(json::object{
-        {"errors", json::object{{"base", json::array{"Custom Identity Provider uid is required"}}}}});
+        {"errors",
+         json::object{{"base", json::array{"Custom Identity Provider uid is required"}}}}});
   }
   co_return identity;
 }

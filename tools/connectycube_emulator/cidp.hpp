@@ -3,14 +3,13 @@
 // cubeauth's own HTTP client, and read the mapped fields of its answer.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <string>
+
 #include "common/result.hpp"
 #include "connectycube/http_client.hpp"
 #include "emulator_options.hpp"
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/json/object.hpp>
-
-#include <string>
 
 namespace cubeauth::connectycube::emulator {
 

@@ -1,8 +1,6 @@
 #include "emulator.hpp"
 
-#include "api.hpp"
-#include "params.hpp"
-
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -16,9 +14,10 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/json/value.hpp>
-
-#include <algorithm>
 #include <cctype>
+
+#include "api.hpp"
+#include "params.hpp"
 
 namespace cubeauth::connectycube::emulator {
 namespace {
@@ -105,7 +104,8 @@ class Emulator::Impl : public std::enable_shared_from_this<Impl> {
       http::beast_http::request_parser<http::beast_http::string_body> parser;
       parser.body_limit(4 * 1024 * 1024);
       stream.expires_after(std::chrono::seconds(30));
-      auto [read_ec, read] = co_await http::beast_http::async_read(stream, buffer, parser, kNoThrow);
+      auto [read_ec, read] =
+          co_await http::beast_http::async_read(stream, buffer, parser, kNoThrow);
       (void)read;
       if (read_ec) {
         break;
@@ -119,7 +119,8 @@ class Emulator::Impl : public std::enable_shared_from_this<Impl> {
       response->keep_alive(request.keep_alive());
       response->prepare_payload();
       stream.expires_after(std::chrono::seconds(30));
-      auto [write_ec, written] = co_await http::beast_http::async_write(stream, *response, kNoThrow);
+      auto [write_ec, written] =
+          co_await http::beast_http::async_write(stream, *response, kNoThrow);
       (void)written;
       if (write_ec || !request.keep_alive()) {
         break;
@@ -150,9 +151,8 @@ class Emulator::Impl : public std::enable_shared_from_this<Impl> {
     }
     if (fail_remaining_ > 0) {
       --fail_remaining_;
-      co_return http::json_response(
-          static_cast<http::Status>(fail_status_),
-          json::object{{"errors", json::array{"Emulated failure"}}});
+      co_return http::json_response(static_cast<http::Status>(fail_status_),
+                                    json::object{{"errors", json::array{"Emulated failure"}}});
     }
     co_return co_await api_.handle(request);
   }
@@ -179,7 +179,9 @@ class Emulator::Impl : public std::enable_shared_from_this<Impl> {
     path = path.substr(kControlPrefix.size());
     path = path.substr(0, path.find('?'));
     const json::object params = request_params(request).value_or(json::object{});
-    const auto ok = [] { return http::json_response(http::Status::ok, json::object{{"ok", true}}); };
+    const auto ok = [] {
+      return http::json_response(http::Status::ok, json::object{{"ok", true}});
+    };
     using http::Verb;
     if (path == "requests" && request.method() == Verb::get) {
       return http::json_response(http::Status::ok, json::object{{"requests", log_}});
@@ -194,8 +196,8 @@ class Emulator::Impl : public std::enable_shared_from_this<Impl> {
     }
     if (path == "fail") {
       fail_remaining_ = param_number(params, "count", 1);
-      fail_status_ = static_cast<unsigned>(std::clamp<std::int64_t>(
-          param_number(params, "status", 503), 100, 599));
+      fail_status_ = static_cast<unsigned>(
+          std::clamp<std::int64_t>(param_number(params, "status", 503), 100, 599));
       return ok();
     }
     if (path == "latency") {

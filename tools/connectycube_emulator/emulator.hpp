@@ -3,12 +3,12 @@
 // requests received; reset). The binary (main.cpp) and the tests both run it.
 #pragma once
 
-#include "common/result.hpp"
-#include "emulator_options.hpp"
-
 #include <cstdint>
 #include <memory>
 #include <string>
+
+#include "common/result.hpp"
+#include "emulator_options.hpp"
 
 namespace boost::asio {
 class io_context;

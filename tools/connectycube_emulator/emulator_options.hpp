@@ -2,7 +2,6 @@
 #pragma once
 
 #include <boost/json/object.hpp>
-
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -13,11 +12,11 @@ namespace cubeauth::connectycube::emulator {
 /// The dashboard's "Custom Identity Provider" settings (connectycube-api.md section 4.1).
 struct CidpOptions {
   bool enabled = false;
-  std::string endpoint;       ///< e.g. http://127.0.0.1:3000/auth/verify-connectycube
-  std::string method = "GET"; ///< GET: params in the query; POST: params as a JSON body
-  boost::json::object headers;                                    ///< values may hold #{login}, #{password}
-  boost::json::object request_params{{"token", "#{login}"}};      ///< the same placeholders
-  boost::json::object response_params{{"uid", "#{user.id}"}};     ///< field -> #{json.path}
+  std::string endpoint;         ///< e.g. http://127.0.0.1:3000/auth/verify-connectycube
+  std::string method = "GET";   ///< GET: params in the query; POST: params as a JSON body
+  boost::json::object headers;  ///< values may hold #{login}, #{password}
+  boost::json::object request_params{{"token", "#{login}"}};   ///< the same placeholders
+  boost::json::object response_params{{"uid", "#{user.id}"}};  ///< field -> #{json.path}
   std::chrono::milliseconds timeout{5000};
 };
 

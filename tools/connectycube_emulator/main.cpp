@@ -1,15 +1,14 @@
 // connectycube_emulator: a local stand-in for the ConnectyCube REST API (see README.md).
-#include "emulator.hpp"
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/json/parse.hpp>
-
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <map>
 #include <string>
+
+#include "emulator.hpp"
 
 namespace {
 
@@ -56,12 +55,22 @@ boost::json::object parse_object(const std::string& flag, const std::string& tex
 }
 
 EmulatorOptions parse_options(int argc, char** argv) {
-  static const char* kFlags[] = {"address",       "port",          "app-id",
-                                 "auth-key",      "auth-secret",   "auto-create",
-                                 "password-min",  "password-max",  "first-user-id",
-                                 "cidp-enabled",  "cidp-endpoint", "cidp-method",
-                                 "cidp-headers",  "cidp-request-params",
-                                 "cidp-response-params", "cidp-timeout-ms"};
+  static const char* kFlags[] = {"address",
+                                 "port",
+                                 "app-id",
+                                 "auth-key",
+                                 "auth-secret",
+                                 "auto-create",
+                                 "password-min",
+                                 "password-max",
+                                 "first-user-id",
+                                 "cidp-enabled",
+                                 "cidp-endpoint",
+                                 "cidp-method",
+                                 "cidp-headers",
+                                 "cidp-request-params",
+                                 "cidp-response-params",
+                                 "cidp-timeout-ms"};
   std::map<std::string, std::string> values;
   for (const char* flag : kFlags) {
     if (const char* env = std::getenv(env_name(flag).c_str())) {
@@ -97,22 +106,38 @@ EmulatorOptions parse_options(int argc, char** argv) {
 
   EmulatorOptions options;
   for (const auto& [flag, value] : values) {
-    if (flag == "address") options.address = value;
-    else if (flag == "port") options.port = static_cast<std::uint16_t>(std::stoul(value));
-    else if (flag == "app-id") options.app_id = value;
-    else if (flag == "auth-key") options.auth_key = value;
-    else if (flag == "auth-secret") options.auth_secret = value;
-    else if (flag == "auto-create") options.auto_create = parse_bool(value);
-    else if (flag == "password-min") options.password_min = std::stoul(value);
-    else if (flag == "password-max") options.password_max = std::stoul(value);
-    else if (flag == "first-user-id") options.first_user_id = std::stoll(value);
-    else if (flag == "cidp-enabled") options.cidp.enabled = parse_bool(value);
-    else if (flag == "cidp-endpoint") options.cidp.endpoint = value;
-    else if (flag == "cidp-method") options.cidp.method = value;
-    else if (flag == "cidp-headers") options.cidp.headers = parse_object(flag, value);
-    else if (flag == "cidp-request-params") options.cidp.request_params = parse_object(flag, value);
-    else if (flag == "cidp-response-params") options.cidp.response_params = parse_object(flag, value);
-    else if (flag == "cidp-timeout-ms") options.cidp.timeout = std::chrono::milliseconds(std::stoll(value));
+    if (flag == "address")
+      options.address = value;
+    else if (flag == "port")
+      options.port = static_cast<std::uint16_t>(std::stoul(value));
+    else if (flag == "app-id")
+      options.app_id = value;
+    else if (flag == "auth-key")
+      options.auth_key = value;
+    else if (flag == "auth-secret")
+      options.auth_secret = value;
+    else if (flag == "auto-create")
+      options.auto_create = parse_bool(value);
+    else if (flag == "password-min")
+      options.password_min = std::stoul(value);
+    else if (flag == "password-max")
+      options.password_max = std::stoul(value);
+    else if (flag == "first-user-id")
+      options.first_user_id = std::stoll(value);
+    else if (flag == "cidp-enabled")
+      options.cidp.enabled = parse_bool(value);
+    else if (flag == "cidp-endpoint")
+      options.cidp.endpoint = value;
+    else if (flag == "cidp-method")
+      options.cidp.method = value;
+    else if (flag == "cidp-headers")
+      options.cidp.headers = parse_object(flag, value);
+    else if (flag == "cidp-request-params")
+      options.cidp.request_params = parse_object(flag, value);
+    else if (flag == "cidp-response-params")
+      options.cidp.response_params = parse_object(flag, value);
+    else if (flag == "cidp-timeout-ms")
+      options.cidp.timeout = std::chrono::milliseconds(std::stoll(value));
   }
   if (options.cidp.enabled && options.cidp.endpoint.empty()) {
     throw std::invalid_argument("--cidp-enabled needs --cidp-endpoint");

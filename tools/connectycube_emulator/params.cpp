@@ -1,10 +1,9 @@
 #include "params.hpp"
 
+#include <algorithm>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
-
-#include <algorithm>
 
 namespace cubeauth::connectycube::emulator {
 namespace {

@@ -2,14 +2,13 @@
 // with Rails-style brackets (user[login]=x) turned into nested objects.
 #pragma once
 
-#include "http/message.hpp"
-
 #include <boost/json/object.hpp>
-
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "http/message.hpp"
 
 namespace cubeauth::connectycube::emulator {
 

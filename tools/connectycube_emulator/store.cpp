@@ -1,8 +1,7 @@
 #include "store.hpp"
 
-#include <boost/json/value.hpp>
-
 #include <algorithm>
+#include <boost/json/value.hpp>
 #include <cctype>
 #include <ctime>
 #include <random>

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <boost/json/object.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -15,10 +14,10 @@ namespace cubeauth::connectycube::emulator {
 
 struct User {
   std::int64_t id = 0;
-  std::string login;        ///< "" when unset
-  std::string email;        ///< "" when unset
-  std::string full_name;    ///< "" when unset
-  std::string external_id;  ///< "" when unset
+  std::string login;                    ///< "" when unset
+  std::string email;                    ///< "" when unset
+  std::string full_name;                ///< "" when unset
+  std::string external_id;              ///< "" when unset
   std::optional<std::string> password;  ///< CIdP users have none
   std::string created_at;
 };

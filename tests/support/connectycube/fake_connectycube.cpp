@@ -28,8 +28,9 @@ std::vector<FakeConnectyCube::Call> FakeConnectyCube::calls() const {
 
 std::size_t FakeConnectyCube::call_count(Operation operation) const {
   std::lock_guard lock(mutex_);
-  return static_cast<std::size_t>(std::count_if(
-      calls_.begin(), calls_.end(), [operation](const Call& call) { return call.operation == operation; }));
+  return static_cast<std::size_t>(
+      std::count_if(calls_.begin(), calls_.end(),
+                    [operation](const Call& call) { return call.operation == operation; }));
 }
 
 std::optional<std::int64_t> FakeConnectyCube::user_id_of(const std::string& email) const {
@@ -57,11 +58,12 @@ Result<Session, Error> FakeConnectyCube::session_for(const std::string& email,
                                                      const std::string& password) {
   const auto found = users_.find(email);
   if (found == users_.end()) {
-    return unexpected(Error{ErrorKind::kNotFound, 404, "fake: User not found", {{"base", {"User not found"}}}});
+    return unexpected(
+        Error{ErrorKind::kNotFound, 404, "fake: User not found", {{"base", {"User not found"}}}});
   }
   if (found->second.password != password) {
-    return unexpected(
-        Error{ErrorKind::kUnauthorized, 401, "fake: Invalid password", {{"base", {"Invalid password"}}}});
+    return unexpected(Error{
+        ErrorKind::kUnauthorized, 401, "fake: Invalid password", {{"base", {"Invalid password"}}}});
   }
   return Session{"FAKE-TOKEN-" + std::to_string(next_token_++), found->second.id};
 }
@@ -74,8 +76,8 @@ boost::asio::awaitable<Result<std::int64_t, Error>> FakeConnectyCube::sign_up(
     co_return unexpected(std::move(*failure));
   }
   if (users_.contains(email)) {
-    co_return unexpected(Error{ErrorKind::kTaken, 422, "fake: email taken",
-                               {{"email", {"has already been taken"}}}});
+    co_return unexpected(Error{
+        ErrorKind::kTaken, 422, "fake: email taken", {{"email", {"has already been taken"}}}});
   }
   const std::int64_t id = next_id_++;
   users_[email] = User{id, password};
@@ -101,16 +103,18 @@ boost::asio::awaitable<Result<Session, Error>> FakeConnectyCube::create_session_
   }
   const auto found = logins_.find(login);
   if (found == logins_.end()) {
-    co_return unexpected(Error{
-        ErrorKind::kInvalidInput, 422, "fake: identity provider refused the token",
-        {{"base", {"Bad Authentication data. Unauthorized on remote side. Status: 401."}}}});
+    co_return unexpected(
+        Error{ErrorKind::kInvalidInput,
+              422,
+              "fake: identity provider refused the token",
+              {{"base", {"Bad Authentication data. Unauthorized on remote side. Status: 401."}}}});
   }
   co_return Session{"FAKE-TOKEN-" + std::to_string(next_token_++), found->second};
 }
 
 boost::asio::awaitable<Result<void, Error>> FakeConnectyCube::delete_user(std::int64_t user_id,
-                                                                         std::string email,
-                                                                         std::string password) {
+                                                                          std::string email,
+                                                                          std::string password) {
   std::lock_guard lock(mutex_);
   calls_.push_back({Operation::kDeleteUser, email, password, "", user_id});
   if (auto failure = scripted_failure(Operation::kDeleteUser)) {

@@ -2,8 +2,6 @@
 // sessions, CIdP logins mapped by hand, queued failures, and a record of every call.
 #pragma once
 
-#include "connectycube/connectycube.hpp"
-
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -11,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "connectycube/connectycube.hpp"
 
 namespace cubeauth::connectycube::testing {
 
