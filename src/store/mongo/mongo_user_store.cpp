@@ -385,8 +385,12 @@ class MongoUserStore final : public UserStore {
       if (kind == StoreError::kUnavailable) {
         return unexpected(kind);
       }
-      // IndexOptionsConflict, IndexKeySpecsConflict...: someone made it another way.
-      log::warn("mongodb: keeping the existing index on {}.users: {}", database_, error.message);
+      // IndexOptionsConflict, IndexKeySpecsConflict (an email_1 index made another way),
+      // or 11000 (the stored emails are not unique): start anyway, say so once.
+      log::warn(
+          "mongodb: no unique index {} on {}.users could be created ({}); emails stay "
+          "unique only as far as cubeauth's own checks go",
+          kEmailIndex, database_, error.message);
     }
     email_index_ready_ = true;
     return {};
