@@ -1,10 +1,20 @@
 #include "app/app.hpp"
 
+#include "api/auth_resolvers.hpp"
+#include "api/graphql_route.hpp"
 #include "api/health_routes.hpp"
+#include "api/playground/playground.hpp"
+#include "api/schema_sdl.hpp"
+#include "api/verify_route.hpp"
 #include "app/config.hpp"
 #include "app/environment.hpp"
+#include "auth/auth_service.hpp"
 #include "common/logging.hpp"
+#include "connectycube/client.hpp"
+#include "graphql/request/service.hpp"
+#include "graphql/schema/schema.hpp"
 #include "http/server.hpp"
+#include "store/make_user_store.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -32,9 +42,68 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
     log::warn("{}", warning);
   }
 
+  // The store: a bad location stops here; an unreachable server does not (readiness says so).
+  auto store = store::make_user_store(config->store);
+  if (!store) {
+    log::error("store: {}", store.error());
+    return 1;
+  }
+  if (auto located = store::locate_store(config->store)) {
+    log::info("users are stored in {} ({}, from {})", store::to_string(located->kind),
+              store::redact_url(located->url), located->source);
+  }
+
+  // ConnectyCube, when APP_ID and AUTH_KEY are set.
+  std::unique_ptr<connectycube::Client> connectycube;
+  if (config->connectycube_enabled()) {
+    connectycube::ClientOptions options;
+    options.api_url = config->connectycube_api_url;
+    options.app_id = config->connectycube_app_id;
+    options.auth_key = config->connectycube_auth_key;
+    connectycube = std::make_unique<connectycube::Client>(options);
+    log::info("ConnectyCube: application {} at {} (sign-up at registration: {})", config->connectycube_app_id,
+              config->connectycube_api_url, config->connectycube_signup ? "on" : "off");
+  } else {
+    log::warn("ConnectyCube integration is off: set APP_ID and AUTH_KEY to turn it on. Registration and "
+              "login work locally; connectySession and ccUserId will be null.");
+  }
+
+  auth::PasswordHasher passwords(config->bcrypt_cost);
+  const auth::JwtCodec tokens(config->jwt_secret);
+  auth::AuthOptions auth_options;
+  auth_options.token_lifetime = config->jwt_expires_in;
+  auth_options.password_rules.min_length = config->password_min_length;
+  // Synchronised passwords must suit ConnectyCube's own clients (at most 40 characters).
+  auth_options.password_rules.max_length = config->connectycube_signup ? 40 : 0;
+  auth_options.connectycube_signup = config->connectycube_signup;
+  auth_options.cidp_password = config->cidp_password;
+  auth::AuthService auth(**store, connectycube.get(), passwords, tokens, auth_options);
+
+  auto schema = graphql::build_schema(api::schema_sdl());
+  if (!schema) {
+    log::error("the served GraphQL schema does not build: {}", schema.error().front().message);
+    return 1;
+  }
+  if (auto bound = api::bind_auth_resolvers(**schema, auth); !bound) {
+    log::error("binding resolvers failed: {}", bound.error());
+    return 1;
+  }
+  auto graphql_service = std::make_shared<const graphql::Service>(std::move(*schema));
+
   auto router = std::make_shared<http::Router>();
   http::Server server(config->http, router);
-  api::add_health_routes(*router, {}, [&server] { return server.draining(); });
+  store::UserStore& users = **store;
+  api::add_health_routes(
+      *router,
+      {api::ReadinessCheck{"store",
+                           [&users]() -> boost::asio::awaitable<bool> {
+                             auto healthy = co_await users.health();
+                             co_return healthy.has_value();
+                           }}},
+      [&server] { return server.draining(); });
+  api::add_verify_routes(*router, auth);
+  api::add_graphql_routes(*router, graphql_service);
+  api::add_playground_asset_routes(*router);
 
   if (auto listening = server.listen(); !listening) {
     log::error("{}", listening.error());

@@ -171,26 +171,20 @@ Result<Config, ConfigError> load_config(const Variables& variables) {
   read.integer("BCRYPT_COST", config.bcrypt_cost, 4, 31);
   read.integer("PASSWORD_MIN_LENGTH", config.password_min_length, 6, 72);
 
-  // Store: DATABASE_URL, else the old server's MongoDB variables, else embedded SQLite.
-  const std::string* database_url = read.find("DATABASE_URL");
-  const std::string* mongo_url = read.find("MONGO_URI");
-  if (mongo_url == nullptr) {
-    mongo_url = read.find("MONGODB_URL");
-  }
-  if (database_url != nullptr) {
-    config.database_url = *database_url;
-    if (mongo_url != nullptr && *mongo_url != *database_url) {
+  // Store: the store layer picks among DATABASE_URL, MONGODB_URL, MONGO_URI and the default.
+  read.text("DATABASE_URL", config.store.database_url);
+  read.text("MONGO_URI", config.store.mongo_uri);
+  read.text("MONGODB_URL", config.store.mongodb_url);
+  if (!read.failed()) {
+    if (auto located = store::locate_store(config.store); !located) {
+      const char* variable = !config.store.database_url.empty()  ? "DATABASE_URL"
+                             : !config.store.mongodb_url.empty() ? "MONGODB_URL"
+                                                                 : "MONGO_URI";
+      read.fail(variable, located.error());
+    } else if (!config.store.database_url.empty() &&
+               (!config.store.mongo_uri.empty() || !config.store.mongodb_url.empty())) {
       config.warnings.push_back("DATABASE_URL and MONGO_URI/MONGODB_URL are both set; using DATABASE_URL");
     }
-  } else if (mongo_url != nullptr) {
-    config.database_url = *mongo_url;
-  }
-  if (!read.failed() &&
-      !starts_with_any(config.database_url, {"sqlite://", "postgres://", "postgresql://",
-                                             "mongodb://", "mongodb+srv://"})) {
-    read.fail(database_url != nullptr ? "DATABASE_URL" : "MONGO_URI",
-              "the database URL must start with sqlite://, postgres://, postgresql://, mongodb:// "
-              "or mongodb+srv://");
   }
 
   // ConnectyCube.

@@ -6,6 +6,7 @@
 #include "common/logging.hpp"
 #include "common/result.hpp"
 #include "http/server.hpp"
+#include "store/store_config.hpp"
 
 #include <chrono>
 #include <string>
@@ -25,8 +26,9 @@ struct Config {
   int bcrypt_cost = 10;
   std::size_t password_min_length = 8;
 
-  // Where users live: "sqlite:///abs/path", "sqlite://relative/path", "postgres://…", "mongodb://…".
-  std::string database_url = "sqlite://./data/cubeauth.db";
+  // Where users live: DATABASE_URL, MONGODB_URL, MONGO_URI or the default SQLite file
+  // (store::locate_store decides and has checked the values).
+  store::StoreConfig store;
 
   // ConnectyCube.
   std::string connectycube_app_id;

@@ -343,6 +343,19 @@ Result<void, std::string> Server::listen() {
     return unexpected("'" + options_.address + "' is not an IP address");
   }
   tcp::endpoint endpoint(address, options_.port);
+  if (options_.port != 0) {
+    // The workers share the port with SO_REUSEPORT, which would also let them share it
+    // with another process: a plain bind first makes "address in use" an error again.
+    tcp::acceptor probe(main_context());
+    probe.open(endpoint.protocol(), ec);
+    if (!ec) {
+      probe.bind(endpoint, ec);
+    }
+    if (ec) {
+      return unexpected("cannot listen on " + options_.address + ":" + std::to_string(options_.port) + ": " +
+                        ec.message());
+    }
+  }
   for (auto& worker : workers_) {
     if (auto listening = worker->listen(endpoint); !listening) {
       return listening;

@@ -14,7 +14,10 @@ TEST(LoadConfig, HasTheContractDefaults) {
   EXPECT_EQ(config->jwt_expires_in, 3600s);
   EXPECT_EQ(config->bcrypt_cost, 10);
   EXPECT_EQ(config->password_min_length, 8u);
-  EXPECT_EQ(config->database_url, "sqlite://./data/cubeauth.db");
+  const auto store = store::locate_store(config->store);
+  ASSERT_TRUE(store);
+  EXPECT_EQ(store->kind, store::StoreKind::kSqlite);
+  EXPECT_EQ(store->source, "default");
   EXPECT_EQ(config->connectycube_api_url, "https://api.connectycube.com");
   EXPECT_EQ(config->cidp_password, "cidp-temporary-password");
   EXPECT_TRUE(config->connectycube_signup);
@@ -57,11 +60,14 @@ TEST(LoadConfig, NamesTheVariableAndWhatItAccepts) {
 }
 
 TEST(LoadConfig, ChoosesTheStoreFromTheOldAndNewVariables) {
-  EXPECT_EQ(load_config({{"MONGO_URI", "mongodb://db/app"}})->database_url, "mongodb://db/app");
-  EXPECT_EQ(load_config({{"MONGODB_URL", "mongodb+srv://c/app"}})->database_url, "mongodb+srv://c/app");
+  const auto where = [](const Variables& variables) {
+    return store::locate_store(load_config(variables)->store)->source;
+  };
+  EXPECT_EQ(where({{"MONGO_URI", "mongodb://db/app"}}), "MONGO_URI");
+  EXPECT_EQ(where({{"MONGODB_URL", "mongodb+srv://c/app"}}), "MONGODB_URL");
   const auto both = load_config({{"DATABASE_URL", "postgres://p/app"}, {"MONGO_URI", "mongodb://db/app"}});
   ASSERT_TRUE(both);
-  EXPECT_EQ(both->database_url, "postgres://p/app");
+  EXPECT_EQ(store::locate_store(both->store)->kind, store::StoreKind::kPostgres);
   EXPECT_FALSE(both->warnings.empty());
 }
 

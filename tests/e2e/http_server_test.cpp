@@ -240,6 +240,17 @@ TEST_F(HttpServer, StopsAtTheShutdownDeadlineWhenAClientNeverFinishes) {
   EXPECT_LT(std::chrono::steady_clock::now() - started, 2s);
 }
 
+TEST_F(HttpServer, RefusesToShareItsPortWithAnotherProcess) {
+  start();
+  TempDir other_dir;
+  auto environment = base_environment(other_dir);
+  environment["PORT"] = std::to_string(port());
+  ServerProcess second(CUBEAUTH_BINARY, environment, {}, "listening on", other_dir.path());
+  EXPECT_EQ(second.wait_exit(5s), 1);
+  EXPECT_NE(second.output().find("cannot listen on 127.0.0.1:" + std::to_string(port())), std::string::npos)
+      << second.output();
+}
+
 TEST(Configuration, ABadValueStopsTheServerWithExitCode2AndOneClearLine) {
   TempDir dir;
   auto environment = base_environment(dir);

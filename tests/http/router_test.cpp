@@ -47,5 +47,12 @@ TEST(RequestContext, DecodesQueryParameters) {
   EXPECT_EQ(context.query().size(), 4u);
 }
 
+TEST(RequestContext, HasNoParametersWithoutAQueryString) {
+  Request request{Verb::get, "/x", 11};
+  RequestContext context(request, "/x", std::string_view{}, "id", {});
+  EXPECT_TRUE(context.query().empty());
+  EXPECT_EQ(context.query_param("token"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace cubeauth::http

@@ -1,0 +1,31 @@
+#include "auth/auth_error.hpp"
+
+namespace cubeauth::auth {
+
+std::string_view default_message(AuthErrorKind kind) {
+  switch (kind) {
+    case AuthErrorKind::kInvalidInput:
+      return "The input is not valid.";
+    case AuthErrorKind::kEmailTaken:
+      return "Email already exists";
+    case AuthErrorKind::kInvalidCredentials:
+      return "Invalid email or password";
+    case AuthErrorKind::kInvalidToken:
+      return "The token is invalid or expired.";
+    case AuthErrorKind::kConnectyCubeUnavailable:
+      return "ConnectyCube is unavailable right now; please try again later.";
+    case AuthErrorKind::kConnectyCubeRefused:
+      return "ConnectyCube refused the request.";
+    case AuthErrorKind::kConnectyCubeDisabled:
+      return "ConnectyCube is not configured on this server (APP_ID and AUTH_KEY are unset).";
+    case AuthErrorKind::kStoreUnavailable:
+      return "The user store is unavailable right now; please try again later.";
+    case AuthErrorKind::kInternal:
+      break;
+  }
+  return "Internal server error";
+}
+
+AuthError auth_error(AuthErrorKind kind) { return AuthError{kind, std::string(default_message(kind)), {}}; }
+
+}  // namespace cubeauth::auth

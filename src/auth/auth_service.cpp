@@ -1,0 +1,234 @@
+#include "auth/auth_service.hpp"
+
+#include "common/logging.hpp"
+#include "connectycube/connectycube.hpp"
+#include "store/email.hpp"
+#include "store/user_store.hpp"
+
+namespace cubeauth::auth {
+namespace {
+
+AuthError from_store(store::StoreError error) {
+  if (error == store::StoreError::kDuplicateEmail) {
+    return auth_error(AuthErrorKind::kEmailTaken);
+  }
+  if (error == store::StoreError::kUnavailable) {
+    return auth_error(AuthErrorKind::kStoreUnavailable);
+  }
+  return auth_error(AuthErrorKind::kInternal);
+}
+
+/// ConnectyCube's own words about a refusal are safe to show ("password: is too short").
+AuthError from_connectycube(const connectycube::Error& error) {
+  using connectycube::ErrorKind;
+  if (error.kind == ErrorKind::kUnavailable || error.kind == ErrorKind::kInvalidResponse) {
+    return auth_error(AuthErrorKind::kConnectyCubeUnavailable);
+  }
+  AuthError refused = auth_error(AuthErrorKind::kConnectyCubeRefused);
+  std::string details;
+  for (const auto& [field, messages] : error.field_messages) {
+    for (const auto& message : messages) {
+      if (!details.empty()) {
+        details += "; ";
+      }
+      details += field == "base" ? message : field + " " + message;
+    }
+  }
+  if (!details.empty()) {
+    refused.message = "ConnectyCube refused the request: " + details;
+  }
+  return refused;
+}
+
+}  // namespace
+
+AuthService::AuthService(store::UserStore& users, connectycube::ConnectyCube* connectycube,
+                         PasswordHasher& passwords, const JwtCodec& tokens, AuthOptions options,
+                         Clock clock)
+    : users_(users), connectycube_(connectycube), passwords_(passwords), tokens_(tokens),
+      options_(std::move(options)), clock_(std::move(clock)) {}
+
+boost::asio::awaitable<Result<store::User, AuthError>> AuthService::register_user(Registration input) {
+  auto checked = check_registration(std::move(input), options_.password_rules);
+  if (!checked) {
+    co_return unexpected(AuthError{AuthErrorKind::kInvalidInput, checked.error().message, checked.error().field});
+  }
+  const Registration& registration = *checked;
+
+  auto hashed = co_await passwords_.hash(registration.password);
+  if (!hashed) {
+    log::error("register: password hashing failed");
+    co_return unexpected(auth_error(AuthErrorKind::kInternal));
+  }
+  store::NewUser new_user{registration.email, registration.first_name, registration.last_name,
+                          std::move(*hashed)};
+  auto created = co_await users_.create_user(std::move(new_user));
+  if (!created) {
+    if (created.error() != store::StoreError::kDuplicateEmail) {
+      log::error("register: storing the user failed: {}", store::to_string(created.error()));
+    }
+    co_return unexpected(from_store(created.error()));
+  }
+  store::User user = std::move(*created);
+  if (connectycube_ == nullptr || !options_.connectycube_signup) {
+    co_return user;
+  }
+
+  auto connectycube_id = co_await sign_up_on_connectycube(registration);
+  if (!connectycube_id) {
+    co_await undo_local_user(user.id);
+    co_return unexpected(std::move(connectycube_id).error());
+  }
+  auto stored = co_await users_.set_connectycube_id(user.id, *connectycube_id);
+  if (!stored) {
+    // Undo both sides so that registering again starts from nothing.
+    log::error("register: storing ConnectyCube id {} for user {} failed ({}); undoing the sign-up",
+               *connectycube_id, user.id, store::to_string(stored.error()));
+    auto undone = co_await connectycube_->delete_user(*connectycube_id, registration.email,
+                                                      registration.password);
+    if (!undone) {
+      log::error("register: ConnectyCube user {} could not be deleted ({}): it is an orphan",
+                 *connectycube_id, undone.error().message);
+    }
+    co_await undo_local_user(user.id);
+    co_return unexpected(from_store(stored.error()));
+  }
+  user.connectycube_id = *connectycube_id;
+  co_return user;
+}
+
+boost::asio::awaitable<Result<std::int64_t, AuthError>> AuthService::sign_up_on_connectycube(
+    const Registration& registration) {
+  const std::string full_name = registration.first_name + " " + registration.last_name;
+  auto signed_up = co_await connectycube_->sign_up(registration.email, registration.password, full_name);
+  if (signed_up) {
+    co_return *signed_up;
+  }
+  if (signed_up.error().kind == connectycube::ErrorKind::kTaken) {
+    // An earlier attempt may have signed this user up and then failed locally: if the
+    // same password opens a session, the ConnectyCube user is this person's own.
+    auto session = co_await connectycube_->create_session_with_email(registration.email,
+                                                                     registration.password);
+    if (session && session->user_id != 0) {
+      log::info("register: adopting existing ConnectyCube user {} for {}", session->user_id,
+                registration.email);
+      co_return session->user_id;
+    }
+    AuthError taken = auth_error(AuthErrorKind::kConnectyCubeRefused);
+    taken.message = "ConnectyCube already has an account with this email.";
+    co_return unexpected(std::move(taken));
+  }
+  log::warn("register: ConnectyCube sign-up failed: {} (status {})", signed_up.error().message,
+            signed_up.error().http_status);
+  co_return unexpected(from_connectycube(signed_up.error()));
+}
+
+boost::asio::awaitable<void> AuthService::undo_local_user(const std::string& id) {
+  auto deleted = co_await users_.delete_user(id);
+  if (!deleted && deleted.error() != store::StoreError::kNotFound) {
+    log::error("register: user {} could not be removed after a failed registration ({})", id,
+               store::to_string(deleted.error()));
+  }
+}
+
+boost::asio::awaitable<Result<store::User, AuthError>> AuthService::authenticate(std::string email,
+                                                                                std::string password) {
+  const std::string normalized = store::normalize_email(email);
+  if (auto checked = check_login(normalized, password); !checked) {
+    co_return unexpected(AuthError{AuthErrorKind::kInvalidInput, checked.error().message, checked.error().field});
+  }
+  auto found = co_await users_.find_by_email(normalized);
+  if (!found) {
+    log::error("login: finding the user failed: {}", store::to_string(found.error()));
+    co_return unexpected(from_store(found.error()));
+  }
+  if (!found->has_value()) {
+    co_await passwords_.verify_nothing(std::move(password));  // same time as a wrong password
+    co_return unexpected(auth_error(AuthErrorKind::kInvalidCredentials));
+  }
+  store::User user = std::move(**found);
+  const bool matches = co_await passwords_.verify(std::move(password), user.password_hash);
+  if (!matches) {
+    co_return unexpected(auth_error(AuthErrorKind::kInvalidCredentials));
+  }
+  co_return user;
+}
+
+boost::asio::awaitable<void> AuthService::remember_connectycube_id(store::User& user, std::int64_t id) {
+  if (user.connectycube_id.has_value() || id == 0) {
+    co_return;
+  }
+  auto stored = co_await users_.set_connectycube_id(user.id, id);
+  if (stored) {
+    user.connectycube_id = id;
+  } else {
+    log::warn("login: ConnectyCube id {} of user {} not stored ({}); will retry at next login", id,
+              user.id, store::to_string(stored.error()));
+  }
+}
+
+boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login(std::string email,
+                                                                         std::string password) {
+  auto user = co_await authenticate(std::move(email), password);
+  if (!user) {
+    co_return unexpected(std::move(user).error());
+  }
+  LoginResult result;
+  result.user = std::move(*user);
+  result.token = tokens_.sign(result.user.id, result.user.email, clock_(), options_.token_lifetime);
+  result.connectycube.user_id = result.user.connectycube_id;
+  if (connectycube_ == nullptr) {
+    result.connectycube.error = auth_error(AuthErrorKind::kConnectyCubeDisabled);
+    co_return result;
+  }
+  auto session = co_await connectycube_->create_session_with_email(result.user.email, password);
+  if (!session) {
+    log::warn("login: ConnectyCube session for user {} failed: {}", result.user.id, session.error().message);
+    result.connectycube.error = from_connectycube(session.error());
+    co_return result;
+  }
+  result.connectycube.session_token = session->token;
+  if (session->user_id != 0) {
+    result.connectycube.user_id = session->user_id;
+    co_await remember_connectycube_id(result.user, session->user_id);
+  }
+  co_return result;
+}
+
+boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login_by_token(std::string email,
+                                                                                  std::string password) {
+  auto user = co_await authenticate(std::move(email), std::move(password));
+  if (!user) {
+    co_return unexpected(std::move(user).error());
+  }
+  LoginResult result;
+  result.user = std::move(*user);
+  result.token = tokens_.sign(result.user.id, result.user.email, clock_(), options_.token_lifetime);
+  if (connectycube_ == nullptr) {
+    result.connectycube.error = auth_error(AuthErrorKind::kConnectyCubeDisabled);
+    co_return result;
+  }
+  // ConnectyCube calls our verify endpoint with this token and answers with the user's
+  // ConnectyCube session (Custom Identity Provider).
+  auto session = co_await connectycube_->create_session_with_login(result.token, options_.cidp_password);
+  if (!session) {
+    log::warn("login_By_token: ConnectyCube session for user {} failed: {}", result.user.id,
+              session.error().message);
+    result.connectycube.error = from_connectycube(session.error());
+    co_return result;
+  }
+  result.connectycube.session_token = session->token;
+  result.connectycube.user_id = session->user_id;
+  co_await remember_connectycube_id(result.user, session->user_id);
+  co_return result;
+}
+
+Result<TokenClaims, AuthError> AuthService::verify_token(std::string_view token) const {
+  auto claims = tokens_.verify(token, clock_());
+  if (!claims) {
+    return unexpected(auth_error(AuthErrorKind::kInvalidToken));
+  }
+  return std::move(*claims);
+}
+
+}  // namespace cubeauth::auth
