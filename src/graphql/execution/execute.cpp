@@ -13,12 +13,14 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/array.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
 
 #include <fmt/format.h>
 
 #include <deque>
 #include <exception>
+#include <optional>
 #include <unordered_map>
 
 namespace cubeauth::graphql {
@@ -30,6 +32,7 @@ namespace {
 struct FieldGroup {
   const std::string* key = nullptr;
   std::vector<const ast::Field*> nodes;
+  const FieldDefinition* definition = nullptr;  // looked up once; null for unknown fields
 };
 using GroupedFields = std::vector<FieldGroup>;
 
@@ -68,6 +71,23 @@ struct Pending {
 };
 
 const json::object kNoArguments;
+
+/// Storage whose elements never move; allocates nothing until first used (most requests never
+/// need some of these, and a std::deque allocates on construction).
+template <class T>
+class StableStore {
+ public:
+  template <class... Args>
+  T& emplace(Args&&... args) {
+    if (!items_) {
+      items_.emplace();
+    }
+    return items_->emplace_back(std::forward<Args>(args)...);
+  }
+
+ private:
+  std::optional<std::deque<T>> items_;
+};
 const json::value kNull;
 
 GraphQLError internal_error() {
@@ -127,6 +147,8 @@ class Executor {
     std::vector<const std::string*> visited;
     collect_fields(root_type_, operation->selection_set, visited, root_groups_);
 
+    // The response lives in one arena: many small objects and strings, all freed together.
+    data_ = json::value(json::make_shared_resource<json::monotonic_resource>());
     data_.emplace_object().reserve(root_groups_.size());
     root_frame_.slot = &data_;
     run_root_fields();
@@ -273,6 +295,7 @@ class Executor {
         if (group == nullptr) {
           group = &out.emplace_back();
           group->key = &key;
+          group->definition = schema_.field_definition(type, field->name.value);
         }
         group->nodes.push_back(field);
       } else if (const auto* spread = std::get_if<ast::FragmentSpread>(&selection)) {
@@ -317,7 +340,7 @@ class Executor {
       }
       out = &it->second;
     } else {
-      out = &subfield_storage_.emplace_back();
+      out = &subfield_storage_.emplace();
     }
     std::vector<const std::string*> visited;
     for (const ast::Field* node : group.nodes) {
@@ -348,7 +371,7 @@ class Executor {
       out.emplace(*group.key, type->name());
       return;
     }
-    const FieldDefinition* definition = schema_.field_definition(type, node.name.value);
+    const FieldDefinition* definition = group.definition;
     if (definition == nullptr) {
       return;  // unknown fields are left out (validation reports them)
     }
@@ -364,7 +387,7 @@ class Executor {
         raise(field, position, definition->type, std::move(coerced).error(), slot, false);
         return;
       }
-      arguments = &argument_storage_.emplace_back(std::move(coerced).value());
+      arguments = &argument_storage_.emplace(std::move(coerced).value());
     }
 
     if (!definition->resolver) {
@@ -376,7 +399,7 @@ class Executor {
       return;
     }
 
-    const ResolveParams& params = params_storage_.emplace_back(ResolveParams{
+    const ResolveParams& params = params_storage_.emplace(ResolveParams{
         source, *arguments, context_, *definition, *type, node, schema_, variables_});
     ResolverResult result;
     try {
@@ -411,7 +434,7 @@ class Executor {
       return;
     }
     // Children may suspend and read their parent later: keep the value where it cannot move.
-    const json::value& kept = owned_values_.emplace_back(std::move(*outcome));
+    const json::value& kept = owned_values_.emplace(std::move(*outcome));
     complete(type, field, kept, position, slot);
   }
 
@@ -537,7 +560,7 @@ class Executor {
   // --- errors and null propagation (spec 6.4.4) ------------------------------------------------
 
   Frame* new_frame(const Position& position, json::value* slot, bool nullable) {
-    Frame& frame = frames_.emplace_back();
+    Frame& frame = frames_.emplace();
     frame.parent = position.container;
     frame.key = position.key;
     frame.index = position.index;
@@ -661,11 +684,11 @@ class Executor {
     }
   };
   std::unordered_map<CacheKey, GroupedFields, CacheKeyHash> subfield_cache_;
-  std::deque<GroupedFields> subfield_storage_;
-  std::deque<Frame> frames_;
-  std::deque<json::object> argument_storage_;
-  std::deque<ResolveParams> params_storage_;
-  std::deque<json::value> owned_values_;
+  StableStore<GroupedFields> subfield_storage_;
+  StableStore<Frame> frames_;
+  StableStore<json::object> argument_storage_;
+  StableStore<ResolveParams> params_storage_;
+  StableStore<json::value> owned_values_;
   std::vector<Pending> pending_;
 };
 
