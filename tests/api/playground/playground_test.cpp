@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -31,15 +30,41 @@ http::Response page_for(const http::Request& request) {
   return playground_page(context);
 }
 
-/// Every URL the page loads: the src of its scripts and the href of its links.
+/// Every URL the page loads: the src of its scripts and the href of its links. (No
+/// std::regex: g++ 12 warns inside it at -O1, and warnings are errors.)
 std::vector<std::string> urls_in(const std::string& html) {
   std::vector<std::string> urls;
-  static const std::regex attribute(R"re(\b(?:src|href)\s*=\s*"([^"]*)")re");
-  for (auto it = std::sregex_iterator(html.begin(), html.end(), attribute);
-       it != std::sregex_iterator(); ++it) {
-    urls.push_back((*it)[1].str());
+  for (const std::string attribute : {" src=\"", " href=\""}) {
+    for (auto at = html.find(attribute); at != std::string::npos;
+         at = html.find(attribute, at + 1)) {
+      const auto begin = at + attribute.size();
+      urls.push_back(html.substr(begin, html.find('"', begin) - begin));
+    }
   }
   return urls;
+}
+
+/// The opening tags of every <script> element.
+std::vector<std::string> script_tags_in(const std::string& html) {
+  std::vector<std::string> tags;
+  for (auto at = html.find("<script"); at != std::string::npos; at = html.find("<script", at + 1)) {
+    tags.push_back(html.substr(at, html.find('>', at) - at + 1));
+  }
+  return tags;
+}
+
+/// True when `url` is kPlaygroundAssetPrefix + `stem` + "." + 16 hex digits + `extension`.
+bool is_hashed_asset_url(std::string_view url, std::string_view stem, std::string_view extension) {
+  if (!url.starts_with(kPlaygroundAssetPrefix)) {
+    return false;
+  }
+  url.remove_prefix(kPlaygroundAssetPrefix.size());
+  if (!url.starts_with(stem) || !url.ends_with(extension) ||
+      url.size() != stem.size() + 1 + 16 + extension.size() || url[stem.size()] != '.') {
+    return false;
+  }
+  const std::string_view hash = url.substr(stem.size() + 1, 16);
+  return hash.find_first_not_of("0123456789abcdef") == std::string_view::npos;
 }
 
 TEST(WantsPlayground, IsTrueForABrowserNavigation) {
@@ -82,8 +107,9 @@ TEST(PlaygroundPage, IsHtmlAllowingOnlyCubeauthsOwnScriptsAndStyles) {
   EXPECT_EQ(csp.find("unsafe"), std::string::npos) << csp;
   EXPECT_EQ(csp.find("http"), std::string::npos) << csp;
   // The policy forbids inline scripts, so the page must have none.
-  EXPECT_EQ(std::regex_search(page.body(), std::regex("<script(?![^>]*\\bsrc=)")), false)
-      << page.body();
+  for (const std::string& tag : script_tags_in(page.body())) {
+    EXPECT_NE(tag.find(" src=\""), std::string::npos) << tag;
+  }
 }
 
 TEST(PlaygroundPage, LoadsEveryAssetFromCubeauthsOwnRoutes) {
@@ -116,24 +142,26 @@ TEST(PlaygroundPage, ShowsGraphiQLOrSaysHowToInstallIt) {
   const http::Response page =
       page_for(make_request(http::Verb::get, "/api", {{"Accept", "text/html"}}));
   const std::vector<std::string> urls = urls_in(page.body());
-  const auto loads = [&urls](const std::string& pattern) {
-    const std::regex name(pattern);
-    return std::any_of(urls.begin(), urls.end(),
-                       [&name](const std::string& url) { return std::regex_search(url, name); });
+  const auto loads = [&urls](std::string_view stem, std::string_view extension) {
+    return std::any_of(urls.begin(), urls.end(), [&](const std::string& url) {
+      return is_hashed_asset_url(url, stem, extension);
+    });
   };
   if (playground_assets_installed()) {
-    EXPECT_TRUE(loads(R"(/react\.production\.min\.[0-9a-f]{16}\.js$)"));
-    EXPECT_TRUE(loads(R"(/react-dom\.production\.min\.[0-9a-f]{16}\.js$)"));
-    EXPECT_TRUE(loads(R"(/graphiql\.min\.[0-9a-f]{16}\.js$)"));
-    EXPECT_TRUE(loads(R"(/graphiql\.min\.[0-9a-f]{16}\.css$)"));
-    EXPECT_TRUE(loads(R"(/playground\.[0-9a-f]{16}\.js$)"));
+    EXPECT_TRUE(loads("react.production.min", ".js"));
+    EXPECT_TRUE(loads("react-dom.production.min", ".js"));
+    EXPECT_TRUE(loads("graphiql.min", ".js"));
+    EXPECT_TRUE(loads("graphiql.min", ".css"));
+    EXPECT_TRUE(loads("playground", ".js"));
+    EXPECT_TRUE(loads("playground", ".css"));
     EXPECT_EQ(page.body().find("not installed"), std::string::npos);
   } else {
     // Built without web/playground/node_modules: the page names the command that fixes it.
     EXPECT_NE(page.body().find("GraphQL playground not installed"), std::string::npos);
     EXPECT_NE(page.body().find("(cd web/playground &amp;&amp; npm ci --no-audit --no-fund)"),
               std::string::npos);
-    EXPECT_FALSE(loads(R"(\.js$)"));
+    EXPECT_TRUE(loads("playground", ".css"));
+    EXPECT_EQ(page.body().find(".js\""), std::string::npos);
   }
 }
 
