@@ -2,6 +2,7 @@
 # Installs every build and test dependency of cubeauth from Debian packages.
 # Idempotent and quick when everything is already there (no apt-get update then).
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 packages=(
   # build
@@ -36,4 +37,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# The playground's GraphiQL and React bundles (npm registry), embedded into the binary at build
+# time. Reinstalled only when the lock file changed.
+if [ -f web/playground/package-lock.json ]; then
+  if [ ! -f web/playground/node_modules/.package-lock.json ] ||
+     [ web/playground/package-lock.json -nt web/playground/node_modules/.package-lock.json ]; then
+    echo "setup: installing the playground's npm bundles"
+    (cd web/playground && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
 fi
