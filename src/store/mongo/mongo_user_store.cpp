@@ -11,7 +11,7 @@
 #include "common/logging.hpp"
 #include "store/detail/availability.hpp"
 #include "store/detail/millis.hpp"
-#include "store/detail/run_on_pool.hpp"
+#include "common/blocking.hpp"
 #include "store/email.hpp"
 #include "store/mongo/user_document.hpp"
 #include "store/object_id.hpp"
@@ -270,7 +270,7 @@ class MongoUserStore final : public UserStore {
   boost::asio::awaitable<Result<void, StoreError>> health() override {
     auto work = [this](mongoc_client_t* client) { return ping(client); };
     auto task = [this, work = std::move(work)]() mutable { return with_client(work, false); };
-    co_return co_await detail::run_on_pool(workers_.get_executor(), std::move(task));
+    co_return co_await run_blocking(workers_.get_executor(), std::move(task));
   }
 
  private:
@@ -423,7 +423,7 @@ class MongoUserStore final : public UserStore {
   auto run(Work work) -> boost::asio::awaitable<std::invoke_result_t<Work&, mongoc_client_t*>> {
     // Named, not a temporary in the co_await: g++ 12 destroys those twice.
     auto task = [this, work = std::move(work)]() mutable { return with_client(work, true); };
-    co_return co_await detail::run_on_pool(workers_.get_executor(), std::move(task));
+    co_return co_await run_blocking(workers_.get_executor(), std::move(task));
   }
 
   mongoc_uri_t* uri_;

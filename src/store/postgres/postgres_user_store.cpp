@@ -14,7 +14,7 @@
 #include "store/detail/availability.hpp"
 #include "store/detail/handle_pool.hpp"
 #include "store/detail/millis.hpp"
-#include "store/detail/run_on_pool.hpp"
+#include "common/blocking.hpp"
 #include "store/email.hpp"
 #include "store/object_id.hpp"
 #include "store/postgres/migrations.hpp"
@@ -370,7 +370,7 @@ class PostgresUserStore final : public UserStore {
         }
       }
     };
-    co_return co_await detail::run_on_pool(pool_.get_executor(), std::move(task));
+    co_return co_await run_blocking(pool_.get_executor(), std::move(task));
   }
 
   boost::asio::awaitable<Result<std::optional<User>, StoreError>> find_one(

@@ -11,7 +11,7 @@
 #include "common/logging.hpp"
 #include "store/detail/handle_pool.hpp"
 #include "store/detail/millis.hpp"
-#include "store/detail/run_on_pool.hpp"
+#include "common/blocking.hpp"
 #include "store/email.hpp"
 #include "store/object_id.hpp"
 #include "store/sqlite/migrations.hpp"
@@ -331,7 +331,7 @@ class SqliteUserStore final : public UserStore {
       connections_.give_back(std::move(connection));
       return result;
     };
-    co_return co_await detail::run_on_pool(pool_.get_executor(), std::move(task));
+    co_return co_await run_blocking(pool_.get_executor(), std::move(task));
   }
 
   boost::asio::awaitable<Result<std::optional<User>, StoreError>> find_one(Query query,
