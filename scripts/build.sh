@@ -10,6 +10,9 @@ case "$kind" in
   asan) type=Asan ;;
   *) echo "build.sh: unknown configuration '$kind' (release, debug or asan)" >&2; exit 2 ;;
 esac
+# ccache shares compiled objects between clones (CI builds in a fresh one): paths
+# below the repository are hashed relative to it.
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 werror=OFF
 [ "${CI:-}" = true ] && werror=ON
 [ "${CUBEAUTH_WERROR:-}" = ON ] && werror=ON
