@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -166,6 +168,29 @@ TEST_F(AuthServiceTest, AnswersTheSameForAnUnknownEmailAndAWrongPassword) {
   EXPECT_EQ(wrong.error().kind, AuthErrorKind::kInvalidCredentials);
   EXPECT_EQ(unknown.error().kind, AuthErrorKind::kInvalidCredentials);
   EXPECT_EQ(wrong.error().message, unknown.error().message);
+}
+
+// Without the dummy bcrypt run an unknown email would answer ~1000 times faster than a
+// wrong password; with it both cost one hash. Bounds are wide: machines are shared.
+TEST_F(AuthServiceTest, TakesAboutAsLongForAnUnknownEmailAsForAWrongPassword) {
+  PasswordHasher slow_hasher(8, 1);
+  AuthOptions options;
+  AuthService auth(users_, nullptr, slow_hasher, tokens_, options);
+  ASSERT_TRUE(run(auth.register_user(nadia())));
+  const auto median_ms = [&](const std::string& email, const std::string& password) {
+    std::vector<double> times;
+    for (int i = 0; i < 7; ++i) {
+      const auto started = std::chrono::steady_clock::now();
+      EXPECT_FALSE(run(auth.login(email, password)));
+      times.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count());
+    }
+    std::sort(times.begin(), times.end());
+    return times[times.size() / 2];
+  };
+  const double wrong_password = median_ms("nadia@example.org", "Lantern-0000");
+  const double unknown_email = median_ms("nobody@example.org", "Lantern-8812");
+  EXPECT_GT(unknown_email, wrong_password * 0.5) << wrong_password << " ms vs " << unknown_email << " ms";
+  EXPECT_LT(unknown_email, wrong_password * 2.0) << wrong_password << " ms vs " << unknown_email << " ms";
 }
 
 TEST_F(AuthServiceTest, StillLogsInWhenConnectyCubeIsDown) {
