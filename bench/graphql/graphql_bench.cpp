@@ -1,0 +1,137 @@
+// parse+validate+execute of three requests (the full introspection query, a login-shaped
+// mutation with variables, `{ hello }`) on the seed schema, uncached and through the
+// document cache, printed beside graphql-js's figures for the same requests
+// (graphql_js_bench.mjs, run by this program). Prints; never fails on timing.
+#include "graphql/request/service.hpp"
+#include "graphql/schema/schema.hpp"
+
+#include <benchmark/benchmark.h>
+#include <boost/json/parse.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+
+namespace json = boost::json;
+using namespace cubeauth::graphql;
+
+namespace {
+
+std::shared_ptr<const Schema> seed_schema() {
+  std::ifstream in(CUBEAUTH_SEED_SCHEMA);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto built = build_schema(text.str());
+  if (!built) {
+    std::cerr << "seed schema: " << built.error().front().message << "\n";
+    std::exit(1);
+  }
+  std::shared_ptr<Schema> schema = *std::move(built);
+  (void)schema->bind("Query.hello", Resolver([](const ResolveParams&) -> ResolverResult {
+    return json::value("world");
+  }));
+  (void)schema->bind("Mutation.login", Resolver([](const ResolveParams&) -> ResolverResult {
+    return json::object{{"message", "ok"},
+                        {"token", "token"},
+                        {"ccUserId", 42},
+                        {"connectySession", "session"},
+                        {"user", json::object{{"email", "alice@example.com"},
+                                              {"firstName", "Alice"},
+                                              {"id", "1"},
+                                              {"lastName", "Smith"}}}};
+  }));
+  return schema;
+}
+
+struct Request {
+  std::string query;
+  json::object variables;
+};
+
+// graphql-js runs first: it prints its figures and the exact query texts we then time.
+json::object run_graphql_js() {
+  std::string command = "node " CUBEAUTH_BENCH_DIR "/graphql_js_bench.mjs " CUBEAUTH_SEED_SCHEMA;
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  char buffer[4096];
+  while (pipe != nullptr && fgets(buffer, sizeof buffer, pipe) != nullptr) {
+    out += buffer;
+  }
+  if (pipe == nullptr || pclose(pipe) != 0 || out.empty()) {
+    std::cerr << "graphql-js side failed (npm ci in " CUBEAUTH_BENCH_DIR "?)\n";
+    std::exit(1);
+  }
+  return json::parse(out).as_object();
+}
+
+class Capture : public benchmark::ConsoleReporter {
+ public:
+  std::map<std::string, double> ns;
+  void ReportRuns(const std::vector<Run>& runs) override {
+    for (const Run& run : runs) {
+      // CPU time: on a shared machine wall time mostly measures the other processes.
+      // Adjusted times are in the benchmark's unit; keep nanoseconds.
+      ns[run.benchmark_name()] =
+          run.GetAdjustedCPUTime() * 1e9 / benchmark::GetTimeUnitMultiplier(run.time_unit);
+    }
+    ConsoleReporter::ReportRuns(runs);
+  }
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  json::object js = run_graphql_js();
+  const json::object& queries = js.at("queries").as_object();
+  std::map<std::string, Request> requests{
+      {"introspection", {std::string(queries.at("introspection").as_string()), {}}},
+      {"login",
+       {std::string(queries.at("login").as_string()),
+        json::object{{"body", json::object{{"email", "alice@example.com"}, {"password", "secret"}}}}}},
+      {"hello", {std::string(queries.at("hello").as_string()), {}}},
+  };
+  auto schema = seed_schema();
+  ServiceOptions uncached_options;
+  uncached_options.cache_entries = 0;
+  auto uncached = std::make_shared<Service>(schema, uncached_options);
+  auto cached = std::make_shared<Service>(schema);
+
+  for (const auto& [name, request] : requests) {
+    for (const auto& [mode, service] : {std::pair{"uncached", uncached}, std::pair{"cached", cached}}) {
+      benchmark::RegisterBenchmark((name + "/" + mode).c_str(), [&request, service = service](benchmark::State& state) {
+        for (auto _ : state) {
+          RequestContext context;
+          Response response =
+              service->execute_request_blocking(request.query, request.variables, "", context);
+          if (!response.errors.empty()) {
+            state.SkipWithError(response.errors.front().message.c_str());
+            break;
+          }
+          benchmark::DoNotOptimize(response);
+        }
+      })->Unit(benchmark::kMicrosecond);
+    }
+  }
+  benchmark::Initialize(&argc, argv);
+  Capture reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+
+  const json::object& js_ns = js.at("ns").as_object();
+  std::printf("\n%-24s %14s %16s %9s   (CPU time; graphql-js %s; cached = parsed and "
+              "validated once)\n",
+              "request", "cubeauth us/op", "graphql-js us/op", "speed-up",
+              std::string(js.at("version").as_string()).c_str());
+  for (const auto& [name, ours] : reporter.ns) {
+    const json::value* theirs = js_ns.if_contains(name);
+    if (theirs == nullptr) {
+      continue;
+    }
+    double js_value = theirs->to_number<double>();
+    std::printf("%-24s %14.3f %16.3f %8.1fx\n", name.c_str(), ours / 1000.0, js_value / 1000.0,
+                js_value / ours);
+  }
+  return 0;
+}
