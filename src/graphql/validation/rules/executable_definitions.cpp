@@ -17,8 +17,17 @@ class ExecutableDefinitions final : public Rule {
     }
     bool is_schema = std::holds_alternative<ast::SchemaDefinition>(definition) ||
                      std::holds_alternative<ast::SchemaExtension>(definition);
-    std::string name = is_schema ? "schema" : "\"" + type_name(definition) + "\"";
-    context().report("The " + name + " definition is not executable.", {definition.loc()});
+    // Appends rather than `"\"" + name`, which trips GCC 12's -Wrestrict at -O3.
+    std::string message = "The ";
+    if (is_schema) {
+      message += "schema";
+    } else {
+      message += '"';
+      message += type_name(definition);
+      message += '"';
+    }
+    message += " definition is not executable.";
+    context().report(std::move(message), {definition.loc()});
   }
 
  private:
