@@ -21,10 +21,11 @@ struct ClientOptions {
   std::size_t max_response_bytes = 1 << 20;
   std::size_t pool_size_per_host = 16;
   std::chrono::milliseconds idle_timeout{4000};
+  std::string ca_file{};  ///< extra trusted CAs (PEM) beside the system store
 
   HttpClientOptions http() const {
-    return HttpClientOptions{connect_timeout,    response_timeout,   max_retries, retry_backoff,
-                             max_response_bytes, pool_size_per_host, idle_timeout};
+    return HttpClientOptions{connect_timeout,    response_timeout,   max_retries,  retry_backoff,
+                             max_response_bytes, pool_size_per_host, idle_timeout, ca_file};
   }
 };
 

@@ -65,15 +65,25 @@ std::string describe(const beast::error_code& ec) {
 
 /// Loading the system trust store costs ~100 ms, so it happens on the first https call.
 struct HttpClient::Tls {
+  explicit Tls(std::string ca_file) : ca_file(std::move(ca_file)) {}
+
+  std::string ca_file;
   std::once_flag loaded;
   std::optional<asio::ssl::context> context;
+  std::string load_error;  ///< why ca_file could not be used, if it could not
 
   asio::ssl::context& get() {
     std::call_once(loaded, [this] {
       context.emplace(asio::ssl::context::tls_client);
-      beast::error_code ignored;
-      context->set_default_verify_paths(ignored);
-      context->set_verify_mode(asio::ssl::verify_peer, ignored);
+      beast::error_code ec;
+      context->set_default_verify_paths(ec);
+      context->set_verify_mode(asio::ssl::verify_peer, ec);
+      if (!ca_file.empty()) {
+        context->load_verify_file(ca_file, ec);
+        if (ec) {
+          load_error = "cannot load CA file " + ca_file + ": " + ec.message();
+        }
+      }
     });
     return *context;
   }
@@ -113,7 +123,7 @@ Result<Endpoint, std::string> parse_endpoint(std::string_view url) {
 }
 
 HttpClient::HttpClient(HttpClientOptions options)
-    : options_(std::move(options)), tls_(std::make_unique<Tls>()) {}
+    : options_(std::move(options)), tls_(std::make_unique<Tls>(options_.ca_file)) {}
 
 HttpClient::~HttpClient() = default;
 
@@ -154,8 +164,11 @@ awaitable<Result<std::unique_ptr<detail::Connection>, AttemptFailure>> open_conn
 
   auto connection = std::make_unique<detail::Connection>();
   if (endpoint.tls) {
-    connection->secure =
-        std::make_unique<asio::ssl::stream<beast::tcp_stream>>(executor, tls.get());
+    asio::ssl::context& context = tls.get();
+    if (!tls.load_error.empty()) {
+      co_return fail(tls.load_error);
+    }
+    connection->secure = std::make_unique<asio::ssl::stream<beast::tcp_stream>>(executor, context);
   } else {
     connection->plain = std::make_unique<beast::tcp_stream>(executor);
   }

@@ -37,6 +37,9 @@ struct HttpClientOptions {
   std::size_t max_response_bytes = 1 << 20;           ///< body limit; larger answers are refused
   std::size_t pool_size_per_host = 16;  ///< idle keep-alive connections kept per io_context
   std::chrono::milliseconds idle_timeout{4000};  ///< idle connections older than this are closed
+  /// Extra trusted CA certificates (PEM file) beside the system store: a private CA, or a
+  /// test's own. Empty: the system store only.
+  std::string ca_file{};
 };
 
 struct OutgoingRequest {
