@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <deque>
 #include <exception>
 #include <optional>
@@ -72,22 +73,28 @@ struct Pending {
 
 const json::object kNoArguments;
 
-/// Storage whose elements never move; allocates nothing until first used (most requests never
-/// need some of these, and a std::deque allocates on construction).
-template <class T>
+/// Storage whose elements never move. The first few live inside the executor itself, so small
+/// requests allocate nothing here (a std::deque allocates even when empty).
+template <class T, std::size_t kInline = 8>
 class StableStore {
  public:
   template <class... Args>
   T& emplace(Args&&... args) {
-    if (!items_) {
-      items_.emplace();
+    if (used_ < kInline) {
+      return inline_[used_++].emplace(std::forward<Args>(args)...);
     }
-    return items_->emplace_back(std::forward<Args>(args)...);
+    if (!overflow_) {
+      overflow_.emplace();
+    }
+    return overflow_->emplace_back(std::forward<Args>(args)...);
   }
 
  private:
-  std::optional<std::deque<T>> items_;
+  std::array<std::optional<T>, kInline> inline_;
+  std::size_t used_ = 0;
+  std::optional<std::deque<T>> overflow_;
 };
+
 const json::value kNull;
 
 GraphQLError internal_error() {
