@@ -7,29 +7,50 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdlib>
+#include <random>
 
 namespace cubeauth::testing {
 namespace {
 
+// Unique across test processes: with PostgreSQL every test of a run shares one database.
 std::string unique_email(const std::string& name) {
   static std::atomic<int> counter{0};
-  return name + std::to_string(counter++) + "@example.org";
+  static const auto process = std::to_string(::getpid()) + "x" + std::to_string(std::random_device{}() % 100000);
+  return name + process + "n" + std::to_string(counter++) + "@example.org";
 }
 
-class AuthLocal : public ::testing::Test {
+/// The same tests on every store that runs here: SQLite always, PostgreSQL when
+/// TEST_POSTGRES_URL points at a server (the test script starts one).
+class AuthLocal : public ::testing::TestWithParam<std::string> {
  protected:
-  static void SetUpTestSuite() { server_ = new Cubeauth(); }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
+  void SetUp() override {
+    std::map<std::string, std::string> environment;
+    if (GetParam() == "postgres") {
+      const char* url = std::getenv("TEST_POSTGRES_URL");
+      if (url == nullptr || *url == '\0') {
+        GTEST_SKIP() << "TEST_POSTGRES_URL is not set (scripts/with-postgres.sh sets it)";
+      }
+      environment["DATABASE_URL"] = url;
+    }
+    auto& server = servers_[GetParam()];
+    if (!server) {
+      server = std::make_unique<Cubeauth>(environment);
+    }
+    port_ = server->port();
   }
-  static std::uint16_t port() { return server_->port(); }
-  static Cubeauth* server_;
-};
-Cubeauth* AuthLocal::server_ = nullptr;
+  static void TearDownTestSuite() { servers_.clear(); }
+  std::uint16_t port() const { return port_; }
 
-TEST_F(AuthLocal, RegistersAUserWithTheOldMessage) {
+  static std::map<std::string, std::unique_ptr<Cubeauth>> servers_;
+  std::uint16_t port_ = 0;
+};
+std::map<std::string, std::unique_ptr<Cubeauth>> AuthLocal::servers_;
+
+TEST_P(AuthLocal, RegistersAUserWithTheOldMessage) {
   const std::string email = unique_email("nadia");
   const auto answer = post_graphql(port(), kRegister, registration(email));
   ASSERT_EQ(answer.status, 200u) << boost::json::serialize(answer.body);
@@ -43,7 +64,7 @@ TEST_F(AuthLocal, RegistersAUserWithTheOldMessage) {
   EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos);
 }
 
-TEST_F(AuthLocal, StoresEmailsTrimmedAndLowerCasedAndRefusesADuplicate) {
+TEST_P(AuthLocal, StoresEmailsTrimmedAndLowerCasedAndRefusesADuplicate) {
   const std::string email = unique_email("mixed");
   auto answer = post_graphql(port(), kRegister, registration("  MiXeD" + email.substr(5) + " "));
   ASSERT_TRUE(answer.errors().empty()) << boost::json::serialize(answer.body);
@@ -56,7 +77,7 @@ TEST_F(AuthLocal, StoresEmailsTrimmedAndLowerCasedAndRefusesADuplicate) {
   EXPECT_TRUE(answer.data().is_null());
 }
 
-TEST_F(AuthLocal, NamesTheFieldOfARefusedRegistrationAndStoresNothing) {
+TEST_P(AuthLocal, NamesTheFieldOfARefusedRegistrationAndStoresNothing) {
   const std::string email = unique_email("short");
   struct Case {
     boost::json::object variables;
@@ -80,7 +101,7 @@ TEST_F(AuthLocal, NamesTheFieldOfARefusedRegistrationAndStoresNothing) {
   EXPECT_TRUE(post_graphql(port(), kRegister, registration(email)).errors().empty());
 }
 
-TEST_F(AuthLocal, LogsInWithATokenTheVerifyEndpointAccepts) {
+TEST_P(AuthLocal, LogsInWithATokenTheVerifyEndpointAccepts) {
   const std::string email = unique_email("login");
   ASSERT_TRUE(post_graphql(port(), kRegister, registration(email)).errors().empty());
   const auto answer = post_graphql(port(), kLogin, {{"body", {{"email", email}, {"password", "Lantern-8812"}}}});
@@ -98,7 +119,7 @@ TEST_F(AuthLocal, LogsInWithATokenTheVerifyEndpointAccepts) {
   EXPECT_EQ(body.at("user").at("email").as_string(), email);
 }
 
-TEST_F(AuthLocal, SaysTheSameForAnUnknownEmailAndAWrongPassword) {
+TEST_P(AuthLocal, SaysTheSameForAnUnknownEmailAndAWrongPassword) {
   const std::string email = unique_email("same");
   ASSERT_TRUE(post_graphql(port(), kRegister, registration(email)).errors().empty());
   const auto wrong = post_graphql(port(), kLogin, {{"body", {{"email", email}, {"password", "Wrong-password"}}}});
@@ -111,7 +132,7 @@ TEST_F(AuthLocal, SaysTheSameForAnUnknownEmailAndAWrongPassword) {
   EXPECT_EQ(wrong.code(), "UNAUTHENTICATED");
 }
 
-TEST_F(AuthLocal, FindsAccountsWhateverTheCaseOfTheEmail) {
+TEST_P(AuthLocal, FindsAccountsWhateverTheCaseOfTheEmail) {
   const std::string email = unique_email("case");
   ASSERT_TRUE(post_graphql(port(), kRegister, registration(email)).errors().empty());
   std::string upper = email;
@@ -124,14 +145,14 @@ TEST_F(AuthLocal, FindsAccountsWhateverTheCaseOfTheEmail) {
   EXPECT_EQ(answer.data().at("login").at("user").at("email").as_string(), email);
 }
 
-TEST_F(AuthLocal, KeepsTheOldSixCharacterRuleAtLogin) {
+TEST_P(AuthLocal, KeepsTheOldSixCharacterRuleAtLogin) {
   const auto answer = post_graphql(port(), kLogin, {{"body", {{"email", "a@b.co"}, {"password", "five5"}}}});
   ASSERT_EQ(answer.errors().size(), 1u);
   EXPECT_EQ(answer.code(), "BAD_USER_INPUT");
   EXPECT_EQ(answer.errors().at(0).at("extensions").at("field"), "password");
 }
 
-TEST_F(AuthLocal, ExplainsNullConnectyCubeFieldsWhenItIsNotConfigured) {
+TEST_P(AuthLocal, ExplainsNullConnectyCubeFieldsWhenItIsNotConfigured) {
   const std::string email = unique_email("offline");
   ASSERT_TRUE(post_graphql(port(), kRegister, registration(email)).errors().empty());
   for (const char* mutation : {kLogin, kLoginByToken}) {
@@ -149,7 +170,7 @@ TEST_F(AuthLocal, ExplainsNullConnectyCubeFieldsWhenItIsNotConfigured) {
   }
 }
 
-TEST_F(AuthLocal, VerifyRefusesBadTokensWith401NeverA500) {
+TEST_P(AuthLocal, VerifyRefusesBadTokensWith401NeverA500) {
   for (const std::string& target :
        {std::string("/auth/verify-connectycube"), std::string("/auth/verify-connectycube?token="),
         std::string("/auth/verify-connectycube?token=abc"),
@@ -162,7 +183,7 @@ TEST_F(AuthLocal, VerifyRefusesBadTokensWith401NeverA500) {
   }
 }
 
-TEST_F(AuthLocal, VerifyAcceptsPostWithTheTokenInQueryFormOrJson) {
+TEST_P(AuthLocal, VerifyAcceptsPostWithTheTokenInQueryFormOrJson) {
   const std::string email = unique_email("post");
   ASSERT_TRUE(post_graphql(port(), kRegister, registration(email)).errors().empty());
   const auto login = post_graphql(port(), kLogin, {{"body", {{"email", email}, {"password", "Lantern-8812"}}}});
@@ -178,6 +199,9 @@ TEST_F(AuthLocal, VerifyAcceptsPostWithTheTokenInQueryFormOrJson) {
     EXPECT_EQ(boost::json::parse((*response)->body()).at("user").at("email").as_string(), email);
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, AuthLocal, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace cubeauth::testing
