@@ -25,7 +25,7 @@ std::optional<std::string> token_from_body(const http::Request& request) {
     return std::nullopt;
   }
   if (content_type.starts_with("application/x-www-form-urlencoded")) {
-    if (auto params = boost::urls::parse_query(body)) {
+    if (auto params = boost::urls::parse_query(body)) {  // body is a NUL-terminated std::string
       boost::urls::encoding_opts form;
       form.space_as_plus = true;
       for (const auto& param : *params) {

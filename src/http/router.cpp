@@ -7,11 +7,10 @@ namespace cubeauth::http {
 const QueryParams& RequestContext::query() const {
   if (!query_) {
     query_.emplace();
-    // An empty view may have a null data pointer, which Boost.URL reads as a C string.
-    if (raw_query_.empty()) {
-      return *query_;
-    }
-    if (auto params = boost::urls::parse_query(raw_query_)) {
+    // Boost 1.81's parse_query reads its argument as a C string (to the first NUL), so
+    // it gets a NUL-terminated copy: a view into the request target would be overrun.
+    const std::string terminated(raw_query_);
+    if (auto params = boost::urls::parse_query(terminated)) {
       boost::urls::encoding_opts form;
       form.space_as_plus = true;  // browsers and form encoders send '+' for a space
       for (const auto& param : *params) {

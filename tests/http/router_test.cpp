@@ -47,6 +47,14 @@ TEST(RequestContext, DecodesQueryParameters) {
   EXPECT_EQ(context.query().size(), 4u);
 }
 
+TEST(RequestContext, ReadsOnlyTheQueryItIsGiven) {
+  // The view ends before "XYZ": nothing past its end may be read.
+  const std::string target = "token=abcXYZ";
+  Request request{Verb::get, "/x?" + target, 11};
+  RequestContext context(request, "/x", std::string_view(target).substr(0, 9), "id", {});
+  EXPECT_EQ(context.query_param("token"), "abc");
+}
+
 TEST(RequestContext, HasNoParametersWithoutAQueryString) {
   Request request{Verb::get, "/x", 11};
   RequestContext context(request, "/x", std::string_view{}, "id", {});
