@@ -220,9 +220,13 @@ void add_graphql_routes(http::Router& router, std::shared_ptr<const graphql::Ser
                }
                auto request = read_get(context);
                if (!request) {
-                 co_return failure_response(context.request(), std::move(request).error());
+                 http::Response refused = failure_response(context.request(), std::move(request).error());
+                 refused.set(http::beast_http::field::vary, "Accept");
+                 co_return refused;
                }
                http::Response response = co_await run(*service, context, std::move(*request), true);
+               // The same URL serves the playground to browsers: caches must key on Accept.
+               response.set(http::beast_http::field::vary, "Accept");
                co_return response;
              });
 }

@@ -4,6 +4,11 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <random>
 #include <stdexcept>
 
 namespace cubeauth::testing {
@@ -55,6 +60,23 @@ GraphqlAnswer post_graphql(std::uint16_t port, const std::string& query,
     answer.body = nullptr;
   }
   return answer;
+}
+
+std::string unique_email(const std::string& name) {
+  static std::atomic<int> counter{0};
+  static const auto process = std::to_string(::getpid()) + "x" + std::to_string(std::random_device{}() % 100000);
+  return name + process + "n" + std::to_string(counter++) + "@example.org";
+}
+
+std::optional<std::map<std::string, std::string>> store_environment(const std::string& store) {
+  if (store == "postgres") {
+    const char* url = std::getenv("TEST_POSTGRES_URL");
+    if (url == nullptr || *url == '\0') {
+      return std::nullopt;
+    }
+    return std::map<std::string, std::string>{{"DATABASE_URL", url}};
+  }
+  return std::map<std::string, std::string>{};
 }
 
 Cubeauth::Cubeauth(std::map<std::string, std::string> environment) {

@@ -10,6 +10,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace cubeauth::testing {
@@ -44,6 +45,18 @@ class Cubeauth {
   TempDir dir_;
   std::unique_ptr<ServerProcess> process_;
 };
+
+/// An email no other test of any process has used: with PostgreSQL every test of
+/// a run shares one database.
+std::string unique_email(const std::string& name);
+
+/// The stores end-to-end suites run on: SQLite always, PostgreSQL when
+/// TEST_POSTGRES_URL points at a server (scripts/with-postgres.sh sets it).
+inline const std::string kStores[] = {"sqlite", "postgres"};
+
+/// Environment that points cubeauth at `store`; nullopt when that store is not
+/// available here (the test then skips, saying why).
+std::optional<std::map<std::string, std::string>> store_environment(const std::string& store);
 
 /// A registration mutation's variables.
 boost::json::object registration(const std::string& email, const std::string& password = "Lantern-8812",

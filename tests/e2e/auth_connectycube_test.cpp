@@ -55,32 +55,54 @@ class Emulator {
   std::unique_ptr<ServerProcess> process_;
 };
 
-std::map<std::string, std::string> connectycube_environment(const Emulator& emulator) {
-  return {{"APP_ID", kAppId}, {"AUTH_KEY", kAuthKey}, {"CONNECTYCUBE_API_URL", emulator.url()}};
-}
+/// Every test on every store that runs here (see kStores); each starts its own
+/// emulator, so ConnectyCube's side is fresh while the store may be shared.
+class AuthWithConnectyCube : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    auto environment = store_environment(GetParam());
+    if (!environment) {
+      GTEST_SKIP() << "TEST_POSTGRES_URL is not set (scripts/with-postgres.sh sets it)";
+    }
+    store_environment_ = std::move(*environment);
+  }
+
+  /// The store's variables plus those that attach `emulator`.
+  std::map<std::string, std::string> connectycube_environment(const Emulator& emulator) const {
+    auto environment = store_environment_;
+    environment["APP_ID"] = kAppId;
+    environment["AUTH_KEY"] = kAuthKey;
+    environment["CONNECTYCUBE_API_URL"] = emulator.url();
+    return environment;
+  }
+
+ private:
+  std::map<std::string, std::string> store_environment_;
+};
 
 boost::json::object credentials(const std::string& email, const std::string& password = "Lantern-8812") {
   return {{"body", {{"email", email}, {"password", password}}}};
 }
 
-TEST(AuthWithConnectyCube, SignsUpAtRegistrationAndOpensASessionAtLogin) {
+TEST_P(AuthWithConnectyCube, SignsUpAtRegistrationAndOpensASessionAtLogin) {
   Emulator emulator;
   Cubeauth cubeauth(connectycube_environment(emulator));
-  const auto registered = post_graphql(cubeauth.port(), kRegister, registration("nadia@example.org"));
+  const std::string nadia_email = unique_email("nadia");
+  const auto registered = post_graphql(cubeauth.port(), kRegister, registration(nadia_email));
   ASSERT_TRUE(registered.errors().empty()) << boost::json::serialize(registered.body);
 
   bool signed_up = false;
   for (const auto& request : emulator.requests()) {
     if (request.at("method") == "POST" && request.at("path").as_string().starts_with("/users")) {
       const auto body = boost::json::parse(request.at("body").as_string());
-      EXPECT_EQ(body.at("user").at("email"), "nadia@example.org");
+      EXPECT_EQ(body.at("user").at("email").as_string(), nadia_email);
       EXPECT_EQ(body.at("user").at("full_name"), "Nadia K");
       signed_up = true;
     }
   }
   EXPECT_TRUE(signed_up);
 
-  const auto login = post_graphql(cubeauth.port(), kLogin, credentials("nadia@example.org"));
+  const auto login = post_graphql(cubeauth.port(), kLogin, credentials(nadia_email));
   ASSERT_TRUE(login.errors().empty()) << boost::json::serialize(login.body);
   const auto& data = login.data().at("login");
   const std::string session(data.at("connectySession").as_string());
@@ -88,27 +110,29 @@ TEST(AuthWithConnectyCube, SignsUpAtRegistrationAndOpensASessionAtLogin) {
   EXPECT_TRUE(data.at("ccUserId").is_number());
 }
 
-TEST(AuthWithConnectyCube, LeavesNoUserWhenSignUpFailsAndARetrySucceeds) {
+TEST_P(AuthWithConnectyCube, LeavesNoUserWhenSignUpFailsAndARetrySucceeds) {
   Emulator emulator;
   Cubeauth cubeauth(connectycube_environment(emulator));
+  const std::string retry_email = unique_email("retry");
   emulator.control("/_emulator/fail", R"({"count":1,"status":503})");
-  const auto failed = post_graphql(cubeauth.port(), kRegister, registration("retry@example.org"));
+  const auto failed = post_graphql(cubeauth.port(), kRegister, registration(retry_email));
   ASSERT_EQ(failed.errors().size(), 1u) << boost::json::serialize(failed.body);
   EXPECT_EQ(failed.code(), "CONNECTYCUBE_UNAVAILABLE");
   // No local user remains: the credentials do not log in ...
-  const auto login = post_graphql(cubeauth.port(), kLogin, credentials("retry@example.org"));
+  const auto login = post_graphql(cubeauth.port(), kLogin, credentials(retry_email));
   EXPECT_EQ(login.code(), "UNAUTHENTICATED");
   // ... and registering again succeeds once ConnectyCube is back.
-  const auto retried = post_graphql(cubeauth.port(), kRegister, registration("retry@example.org"));
+  const auto retried = post_graphql(cubeauth.port(), kRegister, registration(retry_email));
   EXPECT_TRUE(retried.errors().empty()) << boost::json::serialize(retried.body);
 }
 
-TEST(AuthWithConnectyCube, StillLogsInWhenConnectyCubeIsDown) {
+TEST_P(AuthWithConnectyCube, StillLogsInWhenConnectyCubeIsDown) {
   Emulator emulator;
   Cubeauth cubeauth(connectycube_environment(emulator));
-  ASSERT_TRUE(post_graphql(cubeauth.port(), kRegister, registration("down@example.org")).errors().empty());
+  const std::string down_email = unique_email("down");
+  ASSERT_TRUE(post_graphql(cubeauth.port(), kRegister, registration(down_email)).errors().empty());
   emulator.control("/_emulator/fail", R"({"count":10,"status":500})");
-  const auto login = post_graphql(cubeauth.port(), kLogin, credentials("down@example.org"));
+  const auto login = post_graphql(cubeauth.port(), kLogin, credentials(down_email));
   ASSERT_EQ(login.status, 200u);
   const auto& data = login.data().at("login");
   EXPECT_FALSE(data.at("token").as_string().empty());
@@ -118,7 +142,7 @@ TEST(AuthWithConnectyCube, StillLogsInWhenConnectyCubeIsDown) {
   EXPECT_EQ(login.errors().at(0).at("path").at(1), "connectySession");
 }
 
-TEST(AuthWithConnectyCube, CompletesTheCustomIdentityProviderLoop) {
+TEST_P(AuthWithConnectyCube, CompletesTheCustomIdentityProviderLoop) {
   const std::uint16_t cubeauth_port = free_port();
   Emulator emulator({"--cidp-enabled=true",
                      "--cidp-endpoint=http://127.0.0.1:" + std::to_string(cubeauth_port) + "/auth/verify-connectycube",
@@ -127,10 +151,11 @@ TEST(AuthWithConnectyCube, CompletesTheCustomIdentityProviderLoop) {
   environment["PORT"] = std::to_string(cubeauth_port);
   environment["CONNECTYCUBE_SIGNUP"] = "false";
   Cubeauth cubeauth(environment);
+  const std::string cidp_email = unique_email("cidp");
 
-  const auto registered = post_graphql(cubeauth.port(), kRegister, registration("cidp@example.org"));
+  const auto registered = post_graphql(cubeauth.port(), kRegister, registration(cidp_email));
   ASSERT_TRUE(registered.errors().empty()) << boost::json::serialize(registered.body);
-  const auto first = post_graphql(cubeauth.port(), kLoginByToken, credentials("cidp@example.org"));
+  const auto first = post_graphql(cubeauth.port(), kLoginByToken, credentials(cidp_email));
   ASSERT_TRUE(first.errors().empty()) << boost::json::serialize(first.body);
   const auto& data = first.data().at("login_By_token");
   EXPECT_EQ(data.at("connectySession").as_string().size(), 36u);
@@ -139,10 +164,13 @@ TEST(AuthWithConnectyCube, CompletesTheCustomIdentityProviderLoop) {
   // ConnectyCube really asked cubeauth: the verify endpoint answered it.
   EXPECT_NE(cubeauth.process().output().find("GET /auth/verify-connectycube 200"), std::string::npos);
   // The same user again gets the same ConnectyCube user.
-  const auto second = post_graphql(cubeauth.port(), kLoginByToken, credentials("cidp@example.org"));
+  const auto second = post_graphql(cubeauth.port(), kLoginByToken, credentials(cidp_email));
   ASSERT_TRUE(second.errors().empty());
   EXPECT_EQ(second.data().at("login_By_token").at("ccUserId"), data.at("ccUserId"));
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, AuthWithConnectyCube, ::testing::ValuesIn(kStores),
+                         [](const auto& info) { return info.param; });
 
 }  // namespace
 }  // namespace cubeauth::testing

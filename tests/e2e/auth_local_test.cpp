@@ -7,38 +7,21 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
-#include <unistd.h>
-
-#include <atomic>
-#include <cstdlib>
-#include <random>
-
 namespace cubeauth::testing {
 namespace {
-
-// Unique across test processes: with PostgreSQL every test of a run shares one database.
-std::string unique_email(const std::string& name) {
-  static std::atomic<int> counter{0};
-  static const auto process = std::to_string(::getpid()) + "x" + std::to_string(std::random_device{}() % 100000);
-  return name + process + "n" + std::to_string(counter++) + "@example.org";
-}
 
 /// The same tests on every store that runs here: SQLite always, PostgreSQL when
 /// TEST_POSTGRES_URL points at a server (the test script starts one).
 class AuthLocal : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    std::map<std::string, std::string> environment;
-    if (GetParam() == "postgres") {
-      const char* url = std::getenv("TEST_POSTGRES_URL");
-      if (url == nullptr || *url == '\0') {
-        GTEST_SKIP() << "TEST_POSTGRES_URL is not set (scripts/with-postgres.sh sets it)";
-      }
-      environment["DATABASE_URL"] = url;
+    auto environment = store_environment(GetParam());
+    if (!environment) {
+      GTEST_SKIP() << "TEST_POSTGRES_URL is not set (scripts/with-postgres.sh sets it)";
     }
     auto& server = servers_[GetParam()];
     if (!server) {
-      server = std::make_unique<Cubeauth>(environment);
+      server = std::make_unique<Cubeauth>(*environment);
     }
     port_ = server->port();
   }
@@ -200,7 +183,7 @@ TEST_P(AuthLocal, VerifyAcceptsPostWithTheTokenInQueryFormOrJson) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, AuthLocal, ::testing::Values("sqlite", "postgres"),
+INSTANTIATE_TEST_SUITE_P(Stores, AuthLocal, ::testing::ValuesIn(kStores),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

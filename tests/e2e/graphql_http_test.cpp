@@ -40,6 +40,8 @@ TEST_F(GraphqlHttp, ServesQueriesOverGet) {
   ASSERT_TRUE(response);
   EXPECT_EQ(response->result_int(), 200u);
   EXPECT_EQ(boost::json::parse(response->body()).at("data").at("hello"), "Hello from API!");
+  // Browsers get the playground from the same URL: shared caches must tell them apart.
+  EXPECT_EQ((*response)[boost::beast::http::field::vary], "Accept");
 }
 
 TEST_F(GraphqlHttp, RefusesAMutationOverGetWith405) {
@@ -48,6 +50,7 @@ TEST_F(GraphqlHttp, RefusesAMutationOverGetWith405) {
   ASSERT_TRUE(response);
   EXPECT_EQ(response->result_int(), 405u);
   EXPECT_EQ((*response)[boost::beast::http::field::allow], "POST");
+  EXPECT_EQ((*response)[boost::beast::http::field::vary], "Accept");
   const auto body = boost::json::parse(response->body());
   EXPECT_EQ(body.at("errors").at(0).at("message"), "Can only perform a mutation operation from a POST request.");
 }
