@@ -1,6 +1,7 @@
 #include "api/auth_resolvers.hpp"
 
-#include "api/error_table.hpp"
+#include "api/account_resolvers.hpp"
+#include "api/auth_views.hpp"
 #include "auth/auth_service.hpp"
 #include "graphql/execution/resolver.hpp"
 #include "graphql/schema/schema.hpp"
@@ -10,55 +11,15 @@
 namespace cubeauth::api {
 namespace {
 
-using graphql::FieldError;
 using graphql::FieldOutcome;
 using graphql::ResolveParams;
 using graphql::ResolverResult;
-
-// LoginResponse values carry why their ConnectyCube fields are null under this key; the
-// field resolvers turn it into a located error. Clients never see the key itself.
-constexpr std::string_view kConnectyCubeErrorKey = "__connectyCubeError";
-
-FieldError to_field_error(const auth::AuthError& error) {
-  boost::json::object extensions;
-  if (!error.field.empty()) {
-    extensions["field"] = error.field;
-  }
-  return FieldError(error.message, std::string(client_error(error.kind).code), std::move(extensions));
-}
-
-boost::json::object user_object(const store::User& user) {
-  return {{"id", user.id},
-          {"firstName", user.first_name},
-          {"lastName", user.last_name},
-          {"email", user.email}};
-}
 
 std::string string_field(const boost::json::value& object, std::string_view name) {
   if (const auto* member = object.as_object().if_contains(name); member != nullptr && member->is_string()) {
     return std::string(member->as_string());
   }
   return {};
-}
-
-boost::json::object login_response(const auth::LoginResult& result) {
-  boost::json::object response;
-  response["message"] = "Login successful";
-  response["user"] = user_object(result.user);
-  response["token"] = result.token;
-  const auth::ConnectyCubeOutcome& connectycube = result.connectycube;
-  if (connectycube.session_token) {
-    response["connectySession"] = *connectycube.session_token;
-    response["ccUserId"] = connectycube.user_id ? boost::json::value(*connectycube.user_id) : nullptr;
-  } else {
-    response["connectySession"] = nullptr;
-    response["ccUserId"] = nullptr;
-    const auth::AuthError& error = connectycube.error ? *connectycube.error
-                                                      : auth::auth_error(auth::AuthErrorKind::kInternal);
-    response[kConnectyCubeErrorKey] = {{"message", error.message},
-                                       {"code", client_error(error.kind).code}};
-  }
-  return response;
 }
 
 boost::asio::awaitable<FieldOutcome> resolve_register(auth::AuthService& auth, auth::Registration input) {
@@ -68,7 +29,7 @@ boost::asio::awaitable<FieldOutcome> resolve_register(auth::AuthService& auth, a
   }
   boost::json::object response;
   response["message"] = "user register successfully";
-  response["user"] = user_object(*registered);
+  response["user"] = user_json(*registered);
   co_return boost::json::value(std::move(response));
 }
 
@@ -85,19 +46,7 @@ boost::asio::awaitable<FieldOutcome> resolve_login(auth::AuthService& auth, Logi
   if (!logged_in) {
     co_return unexpected(to_field_error(logged_in.error()));
   }
-  co_return boost::json::value(login_response(*logged_in));
-}
-
-/// A LoginResponse field that is null with an error when ConnectyCube failed.
-ResolverResult connectycube_field(const ResolveParams& params, std::string_view name) {
-  const boost::json::object& parent = params.parent.as_object();
-  if (const auto* error = parent.if_contains(kConnectyCubeErrorKey)) {
-    const auto& details = error->as_object();
-    return FieldError(std::string(details.at("message").as_string()),
-                      std::string(details.at("code").as_string()));
-  }
-  const auto* value = parent.if_contains(name);
-  return value != nullptr ? *value : boost::json::value(nullptr);
+  co_return boost::json::value(login_json(*logged_in));
 }
 
 }  // namespace
@@ -134,7 +83,7 @@ Result<void, std::string> bind_auth_resolvers(graphql::Schema& schema, auth::Aut
       return bound;
     }
   }
-  return {};
+  return bind_account_resolvers(schema, auth);
 }
 
 }  // namespace cubeauth::api

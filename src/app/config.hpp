@@ -25,6 +25,11 @@ struct Config {
   std::chrono::seconds jwt_expires_in{3600};
   int bcrypt_cost = 10;
   std::size_t password_min_length = 8;
+  std::chrono::seconds refresh_token_expires_in{std::chrono::hours(24 * 30)};
+  /// ADMIN_EMAILS (comma-separated), trimmed and lower-cased.
+  std::vector<std::string> admin_emails;
+  /// CUBEAUTH_STRICT_TOKENS: check access tokens against the store (see auth::AuthOptions).
+  bool strict_tokens = false;
 
   // Where users live: DATABASE_URL, MONGODB_URL, MONGO_URI or the default SQLite file
   // (store::locate_store decides and has checked the values).

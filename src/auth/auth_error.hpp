@@ -12,6 +12,11 @@ enum class AuthErrorKind {
   kEmailTaken,               ///< register: an account has this email
   kInvalidCredentials,       ///< login: unknown email or wrong password (never said which)
   kInvalidToken,             ///< a JWT that is malformed, expired or wrongly signed
+  kUnauthenticated,          ///< an operation that needs a user got no bearer token
+  kInvalidRefreshToken,      ///< unknown, used, revoked or expired refresh token
+  kForbidden,                ///< the user may not do this (not an admin)
+  kAccountDisabled,          ///< login or refresh of an account an admin disabled
+  kUserNotFound,             ///< an admin named a user that does not exist
   kConnectyCubeUnavailable,  ///< ConnectyCube unreachable, timing out, 5xx or garbage
   kConnectyCubeRefused,      ///< ConnectyCube answered no (its input rules, credentials)
   kConnectyCubeDisabled,     ///< APP_ID/AUTH_KEY not configured

@@ -1,46 +1,15 @@
 #include "auth/auth_service.hpp"
 
+#include "auth/detail/error_mapping.hpp"
+#include "auth/refresh_token.hpp"
 #include "common/logging.hpp"
 #include "connectycube/connectycube.hpp"
 #include "store/email.hpp"
 #include "store/user_store.hpp"
 
 namespace cubeauth::auth {
-namespace {
-
-AuthError from_store(store::StoreError error) {
-  if (error == store::StoreError::kDuplicateEmail) {
-    return auth_error(AuthErrorKind::kEmailTaken);
-  }
-  if (error == store::StoreError::kUnavailable) {
-    return auth_error(AuthErrorKind::kStoreUnavailable);
-  }
-  return auth_error(AuthErrorKind::kInternal);
-}
-
-/// ConnectyCube's own words about a refusal are safe to show ("password: is too short").
-AuthError from_connectycube(const connectycube::Error& error) {
-  using connectycube::ErrorKind;
-  if (error.kind == ErrorKind::kUnavailable || error.kind == ErrorKind::kInvalidResponse) {
-    return auth_error(AuthErrorKind::kConnectyCubeUnavailable);
-  }
-  AuthError refused = auth_error(AuthErrorKind::kConnectyCubeRefused);
-  std::string details;
-  for (const auto& [field, messages] : error.field_messages) {
-    for (const auto& message : messages) {
-      if (!details.empty()) {
-        details += "; ";
-      }
-      details += field == "base" ? message : field + " " + message;
-    }
-  }
-  if (!details.empty()) {
-    refused.message = "ConnectyCube refused the request: " + details;
-  }
-  return refused;
-}
-
-}  // namespace
+using detail::from_connectycube;
+using detail::from_store;
 
 AuthService::AuthService(store::UserStore& users, connectycube::ConnectyCube* connectycube,
                          PasswordHasher& passwords, const JwtCodec& tokens, AuthOptions options,
@@ -151,6 +120,10 @@ boost::asio::awaitable<Result<store::User, AuthError>> AuthService::authenticate
   if (!matches) {
     co_return unexpected(auth_error(AuthErrorKind::kInvalidCredentials));
   }
+  // Said only to someone who knows the password: it reveals nothing to a guesser.
+  if (user.disabled) {
+    co_return unexpected(auth_error(AuthErrorKind::kAccountDisabled));
+  }
   co_return user;
 }
 
@@ -175,7 +148,12 @@ boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login(std::s
   }
   LoginResult result;
   result.user = std::move(*user);
-  result.token = tokens_.sign(result.user.id, result.user.email, clock_(), options_.token_lifetime);
+  co_await reconcile_roles(result.user);
+  result.token = issue_access_token(result.user);
+  auto refresh_token = co_await open_refresh_family(result.user);
+  if (refresh_token) {
+    result.refresh_token = std::move(*refresh_token);
+  }
   result.connectycube.user_id = result.user.connectycube_id;
   if (connectycube_ == nullptr) {
     result.connectycube.error = auth_error(AuthErrorKind::kConnectyCubeDisabled);
@@ -203,7 +181,12 @@ boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login_by_tok
   }
   LoginResult result;
   result.user = std::move(*user);
-  result.token = tokens_.sign(result.user.id, result.user.email, clock_(), options_.token_lifetime);
+  co_await reconcile_roles(result.user);
+  result.token = issue_access_token(result.user);
+  auto refresh_token = co_await open_refresh_family(result.user);
+  if (refresh_token) {
+    result.refresh_token = std::move(*refresh_token);
+  }
   if (connectycube_ == nullptr) {
     result.connectycube.error = auth_error(AuthErrorKind::kConnectyCubeDisabled);
     co_return result;
