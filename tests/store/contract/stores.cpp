@@ -71,7 +71,7 @@ std::vector<StoreUnderTest> stores_under_test() {
   return {
       {"InMemoryFake", open_in_memory, true},
       {"Sqlite", open_sqlite, true},
-      {"Postgres", open_postgres, false},
+      {"Postgres", open_postgres, true},
       {"Mongo", open_mongo, false},
   };
 }
