@@ -265,6 +265,39 @@ TEST_P(AuthWithConnectyCube, UpdateProfileSetsTheConnectyCubeFullNameInTheGivenS
   EXPECT_TRUE(sent);
 }
 
+TEST_P(AuthWithConnectyCube, WithTheIdentityProviderCubeauthOpensItsOwnSessionsForProfileAndDeletion) {
+  const std::uint16_t cubeauth_port = free_port();
+  Emulator emulator({"--cidp-enabled=true",
+                     "--cidp-endpoint=http://127.0.0.1:" + std::to_string(cubeauth_port) + "/auth/verify-connectycube",
+                     R"(--cidp-response-params={"uid":"#{user.id}","email":"#{user.email}"})"});
+  auto environment = connectycube_environment(emulator);
+  environment["PORT"] = std::to_string(cubeauth_port);
+  environment["CONNECTYCUBE_SIGNUP"] = "false";
+  Cubeauth cubeauth(environment);
+  const std::string email = unique_email("cidpself");
+  ASSERT_TRUE(post_graphql(cubeauth.port(), kRegister, registration(email)).errors().empty());
+  const auto login = post_graphql(cubeauth.port(), kLoginByToken, credentials(email));
+  ASSERT_TRUE(login.errors().empty()) << boost::json::serialize(login.body);
+  const std::string authorization =
+      "Authorization: Bearer " + std::string(login.data().at("login_By_token").at("token").as_string()) + "\r\n";
+
+  const auto updated = post_graphql(
+      cubeauth.port(), "mutation { updateProfile(firstName: \"Nadia\", lastName: \"Idp\") { connectyCubeUpdated } }",
+      {}, authorization);
+  ASSERT_TRUE(updated.errors().empty()) << boost::json::serialize(updated.body);
+  EXPECT_EQ(updated.data().at("updateProfile").at("connectyCubeUpdated"), true);
+
+  const auto deleted =
+      post_graphql(cubeauth.port(), "mutation { deleteAccount(password: \"Lantern-8812\") { message } }", {}, authorization);
+  ASSERT_TRUE(deleted.errors().empty()) << boost::json::serialize(deleted.body);
+  bool deleted_there = false;
+  for (const auto& request : emulator.requests()) {
+    deleted_there = deleted_there || (request.at("method") == "DELETE" &&
+                                      request.at("path").as_string().starts_with("/users/"));
+  }
+  EXPECT_TRUE(deleted_there);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, AuthWithConnectyCube, ::testing::ValuesIn(kStores),
                          [](const auto& info) { return info.param; });
 
