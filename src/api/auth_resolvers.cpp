@@ -1,6 +1,7 @@
 #include "api/auth_resolvers.hpp"
 
-#include "api/error_table.hpp"
+#include "api/account_resolvers.hpp"
+#include "api/auth_views.hpp"
 #include "auth/auth_service.hpp"
 #include "graphql/execution/resolver.hpp"
 #include "graphql/schema/schema.hpp"
@@ -10,29 +11,9 @@
 namespace cubeauth::api {
 namespace {
 
-using graphql::FieldError;
 using graphql::FieldOutcome;
 using graphql::ResolveParams;
 using graphql::ResolverResult;
-
-// LoginResponse values carry why their ConnectyCube fields are null under this key; the
-// field resolvers turn it into a located error. Clients never see the key itself.
-constexpr std::string_view kConnectyCubeErrorKey = "__connectyCubeError";
-
-FieldError to_field_error(const auth::AuthError& error) {
-  boost::json::object extensions;
-  if (!error.field.empty()) {
-    extensions["field"] = error.field;
-  }
-  return FieldError(error.message, std::string(client_error(error.kind).code), std::move(extensions));
-}
-
-boost::json::object user_object(const store::User& user) {
-  return {{"id", user.id},
-          {"firstName", user.first_name},
-          {"lastName", user.last_name},
-          {"email", user.email}};
-}
 
 std::string string_field(const boost::json::value& object, std::string_view name) {
   if (const auto* member = object.as_object().if_contains(name); member != nullptr && member->is_string()) {
@@ -41,63 +22,35 @@ std::string string_field(const boost::json::value& object, std::string_view name
   return {};
 }
 
-boost::json::object login_response(const auth::LoginResult& result) {
-  boost::json::object response;
-  response["message"] = "Login successful";
-  response["user"] = user_object(result.user);
-  response["token"] = result.token;
-  const auth::ConnectyCubeOutcome& connectycube = result.connectycube;
-  if (connectycube.session_token) {
-    response["connectySession"] = *connectycube.session_token;
-    response["ccUserId"] = connectycube.user_id ? boost::json::value(*connectycube.user_id) : nullptr;
-  } else {
-    response["connectySession"] = nullptr;
-    response["ccUserId"] = nullptr;
-    const auth::AuthError& error = connectycube.error ? *connectycube.error
-                                                      : auth::auth_error(auth::AuthErrorKind::kInternal);
-    response[kConnectyCubeErrorKey] = {{"message", error.message},
-                                       {"code", client_error(error.kind).code}};
-  }
-  return response;
-}
-
-boost::asio::awaitable<FieldOutcome> resolve_register(auth::AuthService& auth, auth::Registration input) {
-  auto registered = co_await auth.register_user(std::move(input));
+boost::asio::awaitable<FieldOutcome> resolve_register(auth::AuthService& auth, graphql::RequestContext& context,
+                                                      auth::Registration input, std::string client) {
+  auto registered = co_await auth.register_user(std::move(input), std::move(client));
   if (!registered) {
+    note_retry_after(context, registered.error());
     co_return unexpected(to_field_error(registered.error()));
   }
   boost::json::object response;
   response["message"] = "user register successfully";
-  response["user"] = user_object(*registered);
+  response["user"] = user_json(*registered);
   co_return boost::json::value(std::move(response));
 }
 
 enum class LoginKind { kEmail, kToken };
 
-boost::asio::awaitable<FieldOutcome> resolve_login(auth::AuthService& auth, LoginKind kind,
-                                                   std::string email, std::string password) {
+boost::asio::awaitable<FieldOutcome> resolve_login(auth::AuthService& auth, graphql::RequestContext& context,
+                                                   LoginKind kind, std::string email, std::string password,
+                                                   std::string client) {
   Result<auth::LoginResult, auth::AuthError> logged_in = unexpected(auth::auth_error(auth::AuthErrorKind::kInternal));
   if (kind == LoginKind::kEmail) {
-    logged_in = co_await auth.login(std::move(email), std::move(password));
+    logged_in = co_await auth.login(std::move(email), std::move(password), std::move(client));
   } else {
-    logged_in = co_await auth.login_by_token(std::move(email), std::move(password));
+    logged_in = co_await auth.login_by_token(std::move(email), std::move(password), std::move(client));
   }
   if (!logged_in) {
+    note_retry_after(context, logged_in.error());
     co_return unexpected(to_field_error(logged_in.error()));
   }
-  co_return boost::json::value(login_response(*logged_in));
-}
-
-/// A LoginResponse field that is null with an error when ConnectyCube failed.
-ResolverResult connectycube_field(const ResolveParams& params, std::string_view name) {
-  const boost::json::object& parent = params.parent.as_object();
-  if (const auto* error = parent.if_contains(kConnectyCubeErrorKey)) {
-    const auto& details = error->as_object();
-    return FieldError(std::string(details.at("message").as_string()),
-                      std::string(details.at("code").as_string()));
-  }
-  const auto* value = parent.if_contains(name);
-  return value != nullptr ? *value : boost::json::value(nullptr);
+  co_return boost::json::value(login_json(*logged_in));
 }
 
 }  // namespace
@@ -110,19 +63,19 @@ Result<void, std::string> bind_auth_resolvers(graphql::Schema& schema, auth::Aut
          const boost::json::value& body = params.arg("body");
          auth::Registration input{string_field(body, "email"), string_field(body, "password"),
                                   string_field(body, "firstName"), string_field(body, "lastName")};
-         return resolve_register(auth, std::move(input));
+         return resolve_register(auth, params.context, std::move(input), client_address(params));
        }},
       {"Mutation.login",
        [&auth](const ResolveParams& params) -> ResolverResult {
          const boost::json::value& body = params.arg("body");
-         return resolve_login(auth, LoginKind::kEmail, string_field(body, "email"),
-                              string_field(body, "password"));
+         return resolve_login(auth, params.context, LoginKind::kEmail, string_field(body, "email"),
+                              string_field(body, "password"), client_address(params));
        }},
       {"Mutation.login_By_token",
        [&auth](const ResolveParams& params) -> ResolverResult {
          const boost::json::value& body = params.arg("body");
-         return resolve_login(auth, LoginKind::kToken, string_field(body, "email"),
-                              string_field(body, "password"));
+         return resolve_login(auth, params.context, LoginKind::kToken, string_field(body, "email"),
+                              string_field(body, "password"), client_address(params));
        }},
       {"LoginResponse.connectySession",
        [](const ResolveParams& params) { return connectycube_field(params, "connectySession"); }},
@@ -134,7 +87,7 @@ Result<void, std::string> bind_auth_resolvers(graphql::Schema& schema, auth::Aut
       return bound;
     }
   }
-  return {};
+  return bind_account_resolvers(schema, auth);
 }
 
 }  // namespace cubeauth::api

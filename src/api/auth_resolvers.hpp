@@ -15,7 +15,8 @@ class AuthService;
 
 namespace cubeauth::api {
 
-/// Binds every resolver of schema.graphql; `auth` must outlive the schema's use.
+/// Binds every resolver of schema.graphql, then those of schema_account.graphql
+/// (account_resolvers.hpp); `auth` must outlive the schema's use.
 Result<void, std::string> bind_auth_resolvers(graphql::Schema& schema, auth::AuthService& auth);
 
 }  // namespace cubeauth::api

@@ -13,6 +13,17 @@ ClientError client_error(auth::AuthErrorKind kind) {
       return {"UNAUTHENTICATED", http::Status::unauthorized};
     case AuthErrorKind::kInvalidToken:
       return {"UNAUTHENTICATED", http::Status::unauthorized};
+    case AuthErrorKind::kUnauthenticated:
+    case AuthErrorKind::kInvalidRefreshToken:
+      return {"UNAUTHENTICATED", http::Status::unauthorized};
+    case AuthErrorKind::kForbidden:
+      return {"FORBIDDEN", http::Status::forbidden};
+    case AuthErrorKind::kAccountDisabled:
+      return {"ACCOUNT_DISABLED", http::Status::forbidden};
+    case AuthErrorKind::kUserNotFound:
+      return {"NOT_FOUND", http::Status::not_found};
+    case AuthErrorKind::kRateLimited:
+      return {"TOO_MANY_REQUESTS", http::Status::too_many_requests};
     case AuthErrorKind::kConnectyCubeUnavailable:
       return {"CONNECTYCUBE_UNAVAILABLE", http::Status::service_unavailable};
     case AuthErrorKind::kConnectyCubeRefused:

@@ -38,32 +38,45 @@ std::optional<std::string> token_from_body(const http::Request& request) {
   return std::nullopt;
 }
 
-http::Response verify(const auth::AuthService& auth, std::optional<std::string> token) {
-  if (!token || token->empty()) {
-    return http::error_response(http::Status::unauthorized, "A token is required (query parameter 'token').");
-  }
-  auto claims = auth.verify_token(*token);
-  if (!claims) {
-    return http::error_response(http::Status::unauthorized, "The token is invalid or expired.");
-  }
+http::Response verified_response(const auth::TokenClaims& claims) {
   boost::json::object user;
-  user["id"] = claims->user_id;
-  user["email"] = claims->email;
+  user["id"] = claims.user_id;
+  user["email"] = claims.email;
   boost::json::object body;
   body["user"] = std::move(user);
   // "uid" lets a Custom Identity Provider mapping read {"uid": "#{uid}"} as well as #{user.id}.
-  body["uid"] = claims->user_id;
+  body["uid"] = claims.user_id;
   return http::json_response(http::Status::ok, body);
+}
+
+http::Response refused_response(const auth::AuthError& error) {
+  if (error.kind == auth::AuthErrorKind::kStoreUnavailable) {
+    return http::error_response(http::Status::service_unavailable, error.message);
+  }
+  return http::error_response(http::Status::unauthorized, "The token is invalid or expired.");
+}
+
+boost::asio::awaitable<http::Response> verify(auth::AuthService& auth, std::optional<std::string> token) {
+  if (!token || token->empty()) {
+    co_return http::error_response(http::Status::unauthorized, "A token is required (query parameter 'token').");
+  }
+  if (!auth.options().strict_tokens) {
+    // Stateless: no store read, no coroutine suspension on the hot path.
+    auto claims = auth.verify_token(*token);
+    co_return claims ? verified_response(*claims) : refused_response(claims.error());
+  }
+  auto claims = co_await auth.check_token(std::move(*token));
+  co_return claims ? verified_response(*claims) : refused_response(claims.error());
 }
 
 }  // namespace
 
-void add_verify_routes(http::Router& router, const auth::AuthService& auth) {
+void add_verify_routes(http::Router& router, auth::AuthService& auth) {
   constexpr std::string_view kPath = "/auth/verify-connectycube";
   router.add(http::Verb::get, std::string(kPath),
              [&auth](http::RequestContext& context) -> boost::asio::awaitable<http::Response> {
                std::optional<std::string> token = context.query_param("token");
-               http::Response response = verify(auth, std::move(token));
+               http::Response response = co_await verify(auth, std::move(token));
                co_return response;
              });
   router.add(http::Verb::post, std::string(kPath),
@@ -72,7 +85,7 @@ void add_verify_routes(http::Router& router, const auth::AuthService& auth) {
                if (!token) {
                  token = token_from_body(context.request());
                }
-               http::Response response = verify(auth, std::move(token));
+               http::Response response = co_await verify(auth, std::move(token));
                co_return response;
              });
 }

@@ -11,6 +11,6 @@ class AuthService;
 
 namespace cubeauth::api {
 
-void add_verify_routes(http::Router& router, const auth::AuthService& auth);
+void add_verify_routes(http::Router& router, auth::AuthService& auth);
 
 }  // namespace cubeauth::api

@@ -4,6 +4,7 @@
 #include "api/graphql_route.hpp"
 #include "api/health_routes.hpp"
 #include "api/playground/playground.hpp"
+#include "api/rest_routes.hpp"
 #include "api/schema_sdl.hpp"
 #include "api/verify_route.hpp"
 #include "app/config.hpp"
@@ -16,6 +17,8 @@
 #include "http/server.hpp"
 #include "store/make_user_store.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 
@@ -77,7 +80,20 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
   auth_options.password_rules.max_length = config->connectycube_signup ? 40 : 0;
   auth_options.connectycube_signup = config->connectycube_signup;
   auth_options.cidp_password = config->cidp_password;
+  auth_options.refresh_token_lifetime = config->refresh_token_expires_in;
+  auth_options.admin_emails = config->admin_emails;
+  auth_options.strict_tokens = config->strict_tokens;
+  auth_options.per_client = {static_cast<double>(config->rate_per_client_burst),
+                             static_cast<double>(config->rate_per_client_per_minute)};
+  auth_options.failed_logins_per_account = {static_cast<double>(config->rate_failed_logins_burst),
+                                            static_cast<double>(config->rate_failed_logins_per_minute)};
   auth::AuthService auth(**store, connectycube.get(), passwords, tokens, auth_options);
+  {
+    // Before serving: the ADMIN_EMAILS accounts that exist get their role now.
+    boost::asio::io_context startup;
+    boost::asio::co_spawn(startup, auth.grant_configured_admins(), boost::asio::detached);
+    startup.run();
+  }
 
   auto schema = graphql::build_schema(api::schema_sdl());
   if (!schema) {
@@ -102,6 +118,7 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
                            }}},
       [&server] { return server.draining(); });
   api::add_verify_routes(*router, auth);
+  api::add_rest_routes(*router, auth);
   api::add_graphql_routes(*router, graphql_service);
   api::add_playground_asset_routes(*router);
 

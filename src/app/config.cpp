@@ -1,5 +1,8 @@
 #include "app/config.hpp"
 
+#include "auth/credentials.hpp"
+#include "store/email.hpp"
+
 #include <openssl/rand.h>
 
 #include <charconv>
@@ -170,6 +173,27 @@ Result<Config, ConfigError> load_config(const Variables& variables) {
   read.duration("JWT_EXPIRES_IN", config.jwt_expires_in, 1000ms);
   read.integer("BCRYPT_COST", config.bcrypt_cost, 4, 31);
   read.integer("PASSWORD_MIN_LENGTH", config.password_min_length, 6, 72);
+  read.duration("REFRESH_TOKEN_EXPIRES_IN", config.refresh_token_expires_in, 1000ms);
+  read.boolean("CUBEAUTH_STRICT_TOKENS", config.strict_tokens);
+  read.integer("CUBEAUTH_RATE_PER_CLIENT_BURST", config.rate_per_client_burst, 0, 1'000'000);
+  read.integer("CUBEAUTH_RATE_PER_CLIENT_PER_MINUTE", config.rate_per_client_per_minute, 0, 1'000'000);
+  read.integer("CUBEAUTH_RATE_FAILED_LOGINS_BURST", config.rate_failed_logins_burst, 0, 1'000'000);
+  read.integer("CUBEAUTH_RATE_FAILED_LOGINS_PER_MINUTE", config.rate_failed_logins_per_minute, 0, 1'000'000);
+  if (const std::string* admins = read.find("ADMIN_EMAILS")) {
+    std::string_view rest = *admins;
+    while (!rest.empty() && !read.failed()) {
+      const auto comma = rest.find(',');
+      const std::string email = store::normalize_email(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+      if (email.empty()) {
+        continue;
+      }
+      if (!auth::is_email_address(email)) {
+        read.fail("ADMIN_EMAILS", "ADMIN_EMAILS must be a comma-separated list of email addresses, got '" + email + "'");
+      }
+      config.admin_emails.push_back(email);
+    }
+  }
 
   // Store: the store layer picks among DATABASE_URL, MONGODB_URL, MONGO_URI and the default.
   read.text("DATABASE_URL", config.store.database_url);

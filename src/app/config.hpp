@@ -25,6 +25,18 @@ struct Config {
   std::chrono::seconds jwt_expires_in{3600};
   int bcrypt_cost = 10;
   std::size_t password_min_length = 8;
+  std::chrono::seconds refresh_token_expires_in{std::chrono::hours(24 * 30)};
+  /// ADMIN_EMAILS (comma-separated), trimmed and lower-cased.
+  std::vector<std::string> admin_emails;
+  /// CUBEAUTH_STRICT_TOKENS: check access tokens against the store (see auth::AuthOptions).
+  bool strict_tokens = false;
+  /// CUBEAUTH_RATE_PER_CLIENT_BURST / _PER_MINUTE: login, register and refresh attempts
+  /// per client address; CUBEAUTH_RATE_FAILED_LOGINS_BURST / _PER_MINUTE: failed logins
+  /// per account. A burst of 0 turns that limit off.
+  unsigned rate_per_client_burst = 30;
+  unsigned rate_per_client_per_minute = 30;
+  unsigned rate_failed_logins_burst = 10;
+  unsigned rate_failed_logins_per_minute = 6;
 
   // Where users live: DATABASE_URL, MONGODB_URL, MONGO_URI or the default SQLite file
   // (store::locate_store decides and has checked the values).

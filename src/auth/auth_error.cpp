@@ -12,6 +12,18 @@ std::string_view default_message(AuthErrorKind kind) {
       return "Invalid email or password";
     case AuthErrorKind::kInvalidToken:
       return "The token is invalid or expired.";
+    case AuthErrorKind::kUnauthenticated:
+      return "Authentication required: send Authorization: Bearer <token>.";
+    case AuthErrorKind::kInvalidRefreshToken:
+      return "The refresh token is invalid or expired.";
+    case AuthErrorKind::kForbidden:
+      return "You are not allowed to do this.";
+    case AuthErrorKind::kAccountDisabled:
+      return "This account is disabled.";
+    case AuthErrorKind::kUserNotFound:
+      return "No user has this id.";
+    case AuthErrorKind::kRateLimited:
+      return "Too many attempts; please wait before trying again.";
     case AuthErrorKind::kConnectyCubeUnavailable:
       return "ConnectyCube is unavailable right now; please try again later.";
     case AuthErrorKind::kConnectyCubeRefused:
@@ -26,6 +38,6 @@ std::string_view default_message(AuthErrorKind kind) {
   return "Internal server error";
 }
 
-AuthError auth_error(AuthErrorKind kind) { return AuthError{kind, std::string(default_message(kind)), {}}; }
+AuthError auth_error(AuthErrorKind kind) { return AuthError{kind, std::string(default_message(kind)), {}, {}}; }
 
 }  // namespace cubeauth::auth

@@ -1,54 +1,41 @@
 #include "auth/auth_service.hpp"
 
+#include "auth/detail/error_mapping.hpp"
+#include "auth/refresh_token.hpp"
 #include "common/logging.hpp"
 #include "connectycube/connectycube.hpp"
 #include "store/email.hpp"
 #include "store/user_store.hpp"
 
 namespace cubeauth::auth {
-namespace {
-
-AuthError from_store(store::StoreError error) {
-  if (error == store::StoreError::kDuplicateEmail) {
-    return auth_error(AuthErrorKind::kEmailTaken);
-  }
-  if (error == store::StoreError::kUnavailable) {
-    return auth_error(AuthErrorKind::kStoreUnavailable);
-  }
-  return auth_error(AuthErrorKind::kInternal);
-}
-
-/// ConnectyCube's own words about a refusal are safe to show ("password: is too short").
-AuthError from_connectycube(const connectycube::Error& error) {
-  using connectycube::ErrorKind;
-  if (error.kind == ErrorKind::kUnavailable || error.kind == ErrorKind::kInvalidResponse) {
-    return auth_error(AuthErrorKind::kConnectyCubeUnavailable);
-  }
-  AuthError refused = auth_error(AuthErrorKind::kConnectyCubeRefused);
-  std::string details;
-  for (const auto& [field, messages] : error.field_messages) {
-    for (const auto& message : messages) {
-      if (!details.empty()) {
-        details += "; ";
-      }
-      details += field == "base" ? message : field + " " + message;
-    }
-  }
-  if (!details.empty()) {
-    refused.message = "ConnectyCube refused the request: " + details;
-  }
-  return refused;
-}
-
-}  // namespace
+using detail::from_connectycube;
+using detail::from_store;
 
 AuthService::AuthService(store::UserStore& users, connectycube::ConnectyCube* connectycube,
                          PasswordHasher& passwords, const JwtCodec& tokens, AuthOptions options,
                          Clock clock)
     : users_(users), connectycube_(connectycube), passwords_(passwords), tokens_(tokens),
-      options_(std::move(options)), clock_(std::move(clock)) {}
+      options_(std::move(options)), clock_(std::move(clock)), client_attempts_(options_.per_client),
+      failed_logins_(options_.failed_logins_per_account) {}
 
-boost::asio::awaitable<Result<store::User, AuthError>> AuthService::register_user(Registration input) {
+std::optional<AuthError> AuthService::throttle_client(const std::string& client) {
+  if (client.empty()) {
+    return std::nullopt;
+  }
+  if (auto wait = client_attempts_.take(client, RateLimiter::Clock::now())) {
+    log::warn("rate limit: client {} has no attempts left for {} s", client, wait->count());
+    AuthError limited = auth_error(AuthErrorKind::kRateLimited);
+    limited.retry_after = *wait;
+    return limited;
+  }
+  return std::nullopt;
+}
+
+boost::asio::awaitable<Result<store::User, AuthError>> AuthService::register_user(Registration input,
+                                                                                 std::string client) {
+  if (auto limited = throttle_client(client)) {
+    co_return unexpected(std::move(*limited));
+  }
   auto checked = check_registration(std::move(input), options_.password_rules);
   if (!checked) {
     co_return unexpected(AuthError{AuthErrorKind::kInvalidInput, checked.error().message, checked.error().field});
@@ -132,10 +119,22 @@ boost::asio::awaitable<void> AuthService::undo_local_user(const std::string& id)
 }
 
 boost::asio::awaitable<Result<store::User, AuthError>> AuthService::authenticate(std::string email,
-                                                                                std::string password) {
+                                                                                std::string password,
+                                                                                const std::string& client) {
+  if (auto limited = throttle_client(client)) {
+    co_return unexpected(std::move(*limited));
+  }
   const std::string normalized = store::normalize_email(email);
   if (auto checked = check_login(normalized, password); !checked) {
     co_return unexpected(AuthError{AuthErrorKind::kInvalidInput, checked.error().message, checked.error().field});
+  }
+  // Checked before the store is asked, the same for every email: the limit says
+  // nothing about whether the account exists.
+  if (auto wait = failed_logins_.check(normalized, RateLimiter::Clock::now())) {
+    log::warn("rate limit: too many failed logins for {}; refused for {} s", normalized, wait->count());
+    AuthError limited = auth_error(AuthErrorKind::kRateLimited);
+    limited.retry_after = *wait;
+    co_return unexpected(std::move(limited));
   }
   auto found = co_await users_.find_by_email(normalized);
   if (!found) {
@@ -144,12 +143,18 @@ boost::asio::awaitable<Result<store::User, AuthError>> AuthService::authenticate
   }
   if (!found->has_value()) {
     co_await passwords_.verify_nothing(std::move(password));  // same time as a wrong password
+    failed_logins_.take(normalized, RateLimiter::Clock::now());
     co_return unexpected(auth_error(AuthErrorKind::kInvalidCredentials));
   }
   store::User user = std::move(**found);
   const bool matches = co_await passwords_.verify(std::move(password), user.password_hash);
   if (!matches) {
+    failed_logins_.take(normalized, RateLimiter::Clock::now());
     co_return unexpected(auth_error(AuthErrorKind::kInvalidCredentials));
+  }
+  // Said only to someone who knows the password: it reveals nothing to a guesser.
+  if (user.disabled) {
+    co_return unexpected(auth_error(AuthErrorKind::kAccountDisabled));
   }
   co_return user;
 }
@@ -168,14 +173,20 @@ boost::asio::awaitable<void> AuthService::remember_connectycube_id(store::User& 
 }
 
 boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login(std::string email,
-                                                                         std::string password) {
-  auto user = co_await authenticate(std::move(email), password);
+                                                                         std::string password,
+                                                                         std::string client) {
+  auto user = co_await authenticate(std::move(email), password, client);
   if (!user) {
     co_return unexpected(std::move(user).error());
   }
   LoginResult result;
   result.user = std::move(*user);
-  result.token = tokens_.sign(result.user.id, result.user.email, clock_(), options_.token_lifetime);
+  co_await reconcile_roles(result.user);
+  result.token = issue_access_token(result.user);
+  auto refresh_token = co_await open_refresh_family(result.user);
+  if (refresh_token) {
+    result.refresh_token = std::move(*refresh_token);
+  }
   result.connectycube.user_id = result.user.connectycube_id;
   if (connectycube_ == nullptr) {
     result.connectycube.error = auth_error(AuthErrorKind::kConnectyCubeDisabled);
@@ -196,14 +207,20 @@ boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login(std::s
 }
 
 boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login_by_token(std::string email,
-                                                                                  std::string password) {
-  auto user = co_await authenticate(std::move(email), std::move(password));
+                                                                                  std::string password,
+                                                                                  std::string client) {
+  auto user = co_await authenticate(std::move(email), std::move(password), client);
   if (!user) {
     co_return unexpected(std::move(user).error());
   }
   LoginResult result;
   result.user = std::move(*user);
-  result.token = tokens_.sign(result.user.id, result.user.email, clock_(), options_.token_lifetime);
+  co_await reconcile_roles(result.user);
+  result.token = issue_access_token(result.user);
+  auto refresh_token = co_await open_refresh_family(result.user);
+  if (refresh_token) {
+    result.refresh_token = std::move(*refresh_token);
+  }
   if (connectycube_ == nullptr) {
     result.connectycube.error = auth_error(AuthErrorKind::kConnectyCubeDisabled);
     co_return result;

@@ -122,34 +122,51 @@ Result<Registration, FieldError> check_registration(Registration input, const Pa
   if (!is_email_address(checked.email)) {
     return unexpected(FieldError{"email", "email must be an email"});
   }
-  const std::size_t characters = count_characters(input.password);
-  if (characters < rules.min_length) {
-    return unexpected(FieldError{
-        "password", fmt::format("password must be at least {} characters long", rules.min_length)});
-  }
-  if (rules.max_length != 0 && characters > rules.max_length) {
-    return unexpected(FieldError{
-        "password", fmt::format("password must be at most {} characters long", rules.max_length)});
-  }
-  if (input.password.size() > kMaxPasswordBytes) {
-    return unexpected(FieldError{
-        "password", fmt::format("password must be at most {} bytes long", kMaxPasswordBytes)});
-  }
-  if (input.password.find('\0') != std::string::npos) {
-    return unexpected(FieldError{"password", "password must not contain a NUL character"});
+  if (auto password = check_new_password("password", input.password, rules); !password) {
+    return unexpected(std::move(password).error());
   }
   checked.password = std::move(input.password);
-  auto first_name = check_name("firstName", input.first_name);
-  if (!first_name) {
-    return unexpected(std::move(first_name).error());
+  auto names = check_names(input.first_name, input.last_name);
+  if (!names) {
+    return unexpected(std::move(names).error());
   }
-  auto last_name = check_name("lastName", input.last_name);
-  if (!last_name) {
-    return unexpected(std::move(last_name).error());
-  }
-  checked.first_name = std::move(*first_name);
-  checked.last_name = std::move(*last_name);
+  checked.first_name = std::move(names->first);
+  checked.last_name = std::move(names->second);
   return checked;
+}
+
+Result<void, FieldError> check_new_password(std::string_view field, std::string_view password,
+                                           const PasswordRules& rules) {
+  const std::size_t characters = count_characters(password);
+  if (characters < rules.min_length) {
+    return unexpected(
+        FieldError{std::string(field), fmt::format("{} must be at least {} characters long", field, rules.min_length)});
+  }
+  if (rules.max_length != 0 && characters > rules.max_length) {
+    return unexpected(
+        FieldError{std::string(field), fmt::format("{} must be at most {} characters long", field, rules.max_length)});
+  }
+  if (password.size() > kMaxPasswordBytes) {
+    return unexpected(
+        FieldError{std::string(field), fmt::format("{} must be at most {} bytes long", field, kMaxPasswordBytes)});
+  }
+  if (password.find('\0') != std::string_view::npos) {
+    return unexpected(FieldError{std::string(field), fmt::format("{} must not contain a NUL character", field)});
+  }
+  return {};
+}
+
+Result<std::pair<std::string, std::string>, FieldError> check_names(std::string_view first_name,
+                                                                    std::string_view last_name) {
+  auto first = check_name("firstName", first_name);
+  if (!first) {
+    return unexpected(std::move(first).error());
+  }
+  auto last = check_name("lastName", last_name);
+  if (!last) {
+    return unexpected(std::move(last).error());
+  }
+  return std::pair{std::move(*first), std::move(*last)};
 }
 
 Result<void, FieldError> check_login(std::string_view normalized_email, std::string_view password) {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace cubeauth::auth {
 
@@ -40,6 +41,16 @@ struct Registration {
 /// Checks a registration; on success returns it with the email normalised and the
 /// names trimmed.
 Result<Registration, FieldError> check_registration(Registration input, const PasswordRules& rules);
+
+/// The rules for a new password (registration, password change), naming `field` in the
+/// error: at least rules.min_length characters, at most rules.max_length, at most 72
+/// bytes (bcrypt's limit), no NUL.
+Result<void, FieldError> check_new_password(std::string_view field, std::string_view password,
+                                           const PasswordRules& rules);
+
+/// firstName and lastName: trimmed, non-empty, bounded, no control characters.
+Result<std::pair<std::string, std::string>, FieldError> check_names(std::string_view first_name,
+                                                                    std::string_view last_name);
 
 /// The login mutations keep the old server's check: an email address and a password
 /// of at least 6 characters, so that no existing password is refused before comparing.

@@ -2,10 +2,13 @@
 
 #include "auth/detail/base64url.hpp"
 
+#include <algorithm>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -75,13 +78,24 @@ std::string_view describe(JwtError error) {
   return "invalid token";
 }
 
+bool TokenClaims::has_role(std::string_view role) const {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
 std::string JwtCodec::sign(std::string_view user_id, std::string_view email,
-                           std::chrono::system_clock::time_point now,
-                           std::chrono::seconds lifetime) const {
+                           std::chrono::system_clock::time_point now, std::chrono::seconds lifetime,
+                           const std::vector<std::string>& roles) const {
   const auto issued = std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
   boost::json::object payload;
   payload["id"] = user_id;
   payload["email"] = email;
+  if (!roles.empty()) {
+    boost::json::array names;
+    for (const auto& role : roles) {
+      names.emplace_back(role);
+    }
+    payload["roles"] = std::move(names);
+  }
   payload["iat"] = issued;
   payload["exp"] = issued + lifetime.count();
   std::string token(kHeaderSegment);
@@ -155,6 +169,17 @@ Result<TokenClaims, JwtError> JwtCodec::verify(std::string_view token,
   claims.email = email->as_string();
   claims.issued_at = numeric_date(*payload, "iat").value_or(0);
   claims.expires_at = *expires;
+  if (const auto* roles = payload->if_contains("roles")) {
+    if (!roles->is_array()) {
+      return unexpected(JwtError::kMissingClaims);
+    }
+    for (const auto& role : roles->as_array()) {
+      if (!role.is_string()) {
+        return unexpected(JwtError::kMissingClaims);
+      }
+      claims.roles.emplace_back(role.as_string());
+    }
+  }
   return claims;
 }
 

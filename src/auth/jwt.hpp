@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cubeauth::auth {
 
@@ -18,7 +19,7 @@ enum class JwtError {
   kBadSignature,      ///< the HMAC does not match: tampered or another secret
   kExpired,           ///< exp is missing or not after now
   kNotYetValid,       ///< nbf is after now
-  kMissingClaims,     ///< id or email missing or not strings
+  kMissingClaims,     ///< id or email missing or not strings, or roles not strings
 };
 
 std::string_view describe(JwtError error);
@@ -28,6 +29,10 @@ struct TokenClaims {
   std::string email;
   std::int64_t issued_at = 0;   ///< iat, seconds since the epoch
   std::int64_t expires_at = 0;  ///< exp
+  /// claim "roles" ("user", "admin"); empty for tokens without it (the old server's).
+  std::vector<std::string> roles;
+
+  bool has_role(std::string_view role) const;
 };
 
 /// Longest token accepted by verify (bytes); longer ones are kMalformed unread.
@@ -37,10 +42,11 @@ class JwtCodec {
  public:
   explicit JwtCodec(std::string secret) : secret_(std::move(secret)) {}
 
-  /// A token for the user, issued `now`, expiring `now + lifetime`.
+  /// A token for the user, issued `now`, expiring `now + lifetime`; a "roles" claim
+  /// when `roles` is not empty.
   std::string sign(std::string_view user_id, std::string_view email,
-                   std::chrono::system_clock::time_point now,
-                   std::chrono::seconds lifetime) const;
+                   std::chrono::system_clock::time_point now, std::chrono::seconds lifetime,
+                   const std::vector<std::string>& roles = {}) const;
 
   /// Checks the algorithm, the signature (constant time), exp and nbf, then the claims.
   Result<TokenClaims, JwtError> verify(std::string_view token,

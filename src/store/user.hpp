@@ -2,9 +2,11 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cubeauth::store {
 
@@ -22,6 +24,14 @@ struct User {
   /// Millisecond precision in every store (MongoDB dates are milliseconds).
   std::chrono::system_clock::time_point created_at;
   std::chrono::system_clock::time_point updated_at;
+  /// Role names beyond the implicit "user" ("admin"); sorted, no duplicates.
+  /// Documents and rows written by the old server have none.
+  std::vector<std::string> roles;
+  /// A disabled account cannot log in or refresh (set by an admin).
+  bool disabled = false;
+  /// When the password last changed (millisecond precision); unset until the first
+  /// change. Strict token checking refuses access tokens issued before it.
+  std::optional<std::chrono::system_clock::time_point> password_changed_at;
 
   friend bool operator==(const User&, const User&) = default;
 };
@@ -32,6 +42,23 @@ struct NewUser {
   std::string first_name;
   std::string last_name;
   std::string password_hash;
+};
+
+/// One page of an admin's user listing, in ascending id order.
+struct UserPage {
+  std::vector<User> users;
+  /// The id of the last user on this page when more may follow; pass it as
+  /// UserQuery::after_id to read the next page.
+  std::optional<std::string> next_after_id;
+};
+
+struct UserQuery {
+  /// Only users whose email contains this text, ignoring ASCII case; empty: all.
+  std::string email_contains;
+  /// Only users whose id sorts after this one (the previous page's next_after_id).
+  std::optional<std::string> after_id;
+  /// At most this many users (the caller bounds it, 1..100).
+  std::size_t limit = 20;
 };
 
 }  // namespace cubeauth::store

@@ -3,11 +3,14 @@
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
+#include "store/refresh_token.hpp"
 #include "store/store_error.hpp"
 #include "store/user.hpp"
 
@@ -41,8 +44,59 @@ class UserStore {
   virtual boost::asio::awaitable<Result<void, StoreError>> set_connectycube_id(
       std::string id, std::int64_t connectycube_id) = 0;
 
-  /// Removes the user (used to undo a registration). kNotFound for an unknown id.
+  /// Removes the user and every refresh token of theirs (undo of a registration,
+  /// account deletion). kNotFound for an unknown id.
   virtual boost::asio::awaitable<Result<void, StoreError>> delete_user(std::string id) = 0;
+
+  // --- account lifecycle (issue 9) ---
+
+  /// Sets password_hash, password_changed_at = changed_at and updated_at = now.
+  /// kNotFound for an unknown id.
+  virtual boost::asio::awaitable<Result<void, StoreError>> set_password(
+      std::string id, std::string password_hash,
+      std::chrono::system_clock::time_point changed_at) = 0;
+
+  /// Sets first_name, last_name and updated_at. kNotFound for an unknown id.
+  virtual boost::asio::awaitable<Result<void, StoreError>> set_profile(std::string id,
+                                                                       std::string first_name,
+                                                                       std::string last_name) = 0;
+
+  /// Sets the disabled flag and updated_at. kNotFound for an unknown id.
+  virtual boost::asio::awaitable<Result<void, StoreError>> set_disabled(std::string id,
+                                                                        bool disabled) = 0;
+
+  /// Replaces the user's extra roles (sorted, no duplicates, "user" never stored).
+  /// kNotFound for an unknown id. Role names are [a-z0-9_-]{1,32} (store/roles.hpp):
+  /// another name fails the call with kInternal and stores nothing.
+  virtual boost::asio::awaitable<Result<void, StoreError>> set_roles(
+      std::string id, std::vector<std::string> roles) = 0;
+
+  /// Users in ascending id order, filtered and paged as `query` says. An after_id
+  /// that is no ObjectId, or a limit of 0, gives an empty page.
+  virtual boost::asio::awaitable<Result<UserPage, StoreError>> list_users(UserQuery query) = 0;
+
+  /// Stores the first token of a new family (a login). kNotFound when no user has
+  /// token.user_id.
+  virtual boost::asio::awaitable<Result<void, StoreError>> create_refresh_token(
+      NewRefreshToken token) = 0;
+
+  /// Atomically uses the token whose hash is `presented_hash` and stores `next` in
+  /// the same family (next.family_id and next.user_id are overwritten with the
+  /// family's). Of two concurrent calls with one hash exactly one gets kRotated; the
+  /// other sees kReused and the family is revoked. A token past its expires_at at
+  /// `next.issued_at`, or of a revoked family, gives kRevoked and stores nothing.
+  virtual boost::asio::awaitable<Result<Rotation, StoreError>> rotate_refresh_token(
+      std::string presented_hash, NewRefreshToken next) = 0;
+
+  /// Revokes the family of the token whose hash is `token_hash` (logout). Returns
+  /// the family's user id, or nullopt when no token has this hash.
+  virtual boost::asio::awaitable<Result<std::optional<std::string>, StoreError>>
+  revoke_refresh_family(std::string token_hash) = 0;
+
+  /// Revokes every refresh token family of the user (logout everywhere, password
+  /// change). Succeeds for a user with none.
+  virtual boost::asio::awaitable<Result<void, StoreError>> revoke_user_refresh_tokens(
+      std::string user_id) = 0;
 
   /// Succeeds when the database answers a trivial query now; kUnavailable if not.
   /// Readiness probes call this.

@@ -55,6 +55,82 @@ TEST(Wire, DeleteUserCarriesTheTokenAndNoBody) {
   EXPECT_EQ(header(request, "Content-Type"), "application/x-www-form-urlencoded; charset=UTF-8");
 }
 
+TEST(Wire, UpdateUserSendsOnlyTheChangedFieldsAndResendsOnlyANameChange) {
+  auto name = wire::update_user(kEndpoint, 700031, "T0K", UserUpdate{"Nadia K", std::nullopt});
+  EXPECT_EQ(name.method, "PUT");
+  EXPECT_EQ(name.target, "/users/700031.json");
+  EXPECT_EQ(name.body, R"({"user":{"full_name":"Nadia K"}})");
+  EXPECT_EQ(header(name, "CB-Token"), "T0K");
+  EXPECT_EQ(header(name, "Content-Type"), "application/json;charset=utf-8");
+  EXPECT_TRUE(name.retry_safe);
+  auto password = wire::update_user(
+      kEndpoint, 700031, "T0K", UserUpdate{std::nullopt, PasswordChange{"old-pass", "new-pass"}});
+  EXPECT_EQ(password.body, R"({"user":{"password":"new-pass","old_password":"old-pass"}})");
+  EXPECT_FALSE(password.retry_safe);
+}
+
+TEST(Wire, AppSessionAndUserLookup) {
+  auto session = wire::create_app_session(kEndpoint, "5120", "Xk2pQr7sTuVw9yZ");
+  EXPECT_EQ(session.body, R"({"application_id":5120,"auth_key":"Xk2pQr7sTuVw9yZ"})");
+  EXPECT_TRUE(session.retry_safe);
+  auto lookup = wire::get_user(kEndpoint, 42, "T0K");
+  EXPECT_EQ(lookup.method, "GET");
+  EXPECT_EQ(lookup.target, "/users/42.json");
+  EXPECT_EQ(header(lookup, "CB-Token"), "T0K");
+  IncomingResponse app{201, "", {}, R"({"session":{"token":"APP","user_id":0}})"};
+  EXPECT_EQ(wire::parse_session_token(app).value(), "APP");
+}
+
+TEST(Wire, ParsesAUserWithNullsAsEmpty) {
+  IncomingResponse response{
+      200, "", {}, R"({"user":{"id":700031,"login":null,"email":"a@b.io","full_name":"A B"}})"};
+  auto user = wire::parse_user(response);
+  ASSERT_TRUE(user);
+  EXPECT_EQ(user->id, 700031);
+  EXPECT_EQ(user->login, "");
+  EXPECT_EQ(user->email, "a@b.io");
+  EXPECT_EQ(user->full_name, "A B");
+  response.body = R"({"user":{"login":"x"}})";
+  EXPECT_FALSE(wire::parse_user(response));
+}
+
+TEST(Wire, PrivateDialogIsWhatTheSdkSendsAndMayBeResent) {
+  auto request = wire::create_private_dialog(kEndpoint, "T0K", 700032);
+  EXPECT_EQ(request.method, "POST");
+  EXPECT_EQ(request.target, "/chat/Dialog.json");
+  EXPECT_EQ(request.body, R"({"type":3,"occupants_ids":"700032"})");
+  EXPECT_EQ(header(request, "CB-Token"), "T0K");
+  EXPECT_TRUE(request.retry_safe);
+  auto listing = wire::list_dialogs(kEndpoint, "T0K", DialogQuery{3, 50, 100});
+  EXPECT_EQ(listing.method, "GET");
+  EXPECT_EQ(listing.target, "/chat/Dialog.json?limit=50&skip=100&type=3");
+  Endpoint with_query = kEndpoint;
+  with_query.query = "x=1";
+  EXPECT_EQ(wire::list_dialogs(with_query, "T", DialogQuery{}).target,
+            "/chat/Dialog.json?x=1&limit=100&skip=0");
+}
+
+TEST(Wire, ParsesDialogsAndPages) {
+  IncomingResponse response{201, "", {}, R"({"_id":"6657a1b2c3d4e5f601234567","type":3,
+      "user_id":700031,"occupants_ids":[700031,"700032"],"name":null,
+      "created_at":"2024-05-29T16:40:02Z","updated_at":"2024-05-29T16:40:02Z"})"};
+  auto dialog = wire::parse_dialog(response);
+  ASSERT_TRUE(dialog) << dialog.error().message;
+  EXPECT_EQ(dialog->id, "6657a1b2c3d4e5f601234567");
+  EXPECT_EQ(dialog->occupants_ids, (std::vector<std::int64_t>{700031, 700032}));
+  EXPECT_EQ(dialog->name, "");
+  response.body = R"({"type":3})";
+  EXPECT_FALSE(wire::parse_dialog(response));
+  response.body = R"({"total_entries":1,"skip":0,"limit":100,"items":[{"_id":"a","type":2}]})";
+  auto page = wire::parse_dialog_page(response);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->total_entries, 1);
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].type, 2);
+  response.body = R"({"total_entries":1})";
+  EXPECT_EQ(wire::parse_dialog_page(response).error().kind, ErrorKind::kInvalidResponse);
+}
+
 TEST(Wire, ParsesASessionWithNumberOrStringIds) {
   IncomingResponse response{
       201, "application/json", {}, R"({"session":{"token":"T0K","user_id":700031,"user":{}}})"};

@@ -1,0 +1,108 @@
+#include "api/auth_views.hpp"
+
+#include "api/error_table.hpp"
+#include "http/router.hpp"
+
+#include <boost/json/array.hpp>
+
+namespace cubeauth::api {
+
+boost::json::object user_json(const store::User& user) {
+  boost::json::array roles{"user"};
+  for (const auto& role : user.roles) {
+    if (role != "user") {
+      roles.emplace_back(role);
+    }
+  }
+  return {{"id", user.id},
+          {"firstName", user.first_name},
+          {"lastName", user.last_name},
+          {"email", user.email},
+          {"roles", std::move(roles)},
+          {"disabled", user.disabled}};
+}
+
+boost::json::object connectycube_error_json(const auth::AuthError& error) {
+  return {{"message", error.message}, {"code", client_error(error.kind).code}};
+}
+
+boost::json::object login_json(const auth::LoginResult& result) {
+  boost::json::object response;
+  response["message"] = "Login successful";
+  response["user"] = user_json(result.user);
+  response["token"] = result.token;
+  response["refreshToken"] = result.refresh_token.empty() ? boost::json::value(nullptr)
+                                                          : boost::json::value(result.refresh_token);
+  const auth::ConnectyCubeOutcome& connectycube = result.connectycube;
+  if (connectycube.session_token) {
+    response["connectySession"] = *connectycube.session_token;
+    response["ccUserId"] = connectycube.user_id ? boost::json::value(*connectycube.user_id) : nullptr;
+  } else {
+    response["connectySession"] = nullptr;
+    response["ccUserId"] = nullptr;
+    const auth::AuthError error =
+        connectycube.error ? *connectycube.error : auth::auth_error(auth::AuthErrorKind::kInternal);
+    response[kConnectyCubeErrorKey] = connectycube_error_json(error);
+  }
+  return response;
+}
+
+boost::json::object session_json(const auth::SessionResult& result, std::string_view message) {
+  return {{"message", message},
+          {"token", result.token},
+          {"refreshToken", result.refresh_token},
+          {"user", user_json(result.user)}};
+}
+
+boost::json::object profile_json(const auth::ProfileResult& result) {
+  boost::json::object response{{"message", "Profile updated"}, {"user", user_json(result.user)}};
+  if (result.connectycube_updated) {
+    response["connectyCubeUpdated"] = *result.connectycube_updated;
+  } else {
+    response["connectyCubeUpdated"] = nullptr;
+    const auth::AuthError error = result.connectycube_error ? *result.connectycube_error
+                                                            : auth::auth_error(auth::AuthErrorKind::kInternal);
+    response[kConnectyCubeErrorKey] = connectycube_error_json(error);
+  }
+  return response;
+}
+
+graphql::ResolverResult connectycube_field(const graphql::ResolveParams& params, std::string_view name) {
+  const boost::json::object& parent = params.parent.as_object();
+  if (const auto* error = parent.if_contains(kConnectyCubeErrorKey)) {
+    const auto& details = error->as_object();
+    return graphql::FieldError(std::string(details.at("message").as_string()),
+                               std::string(details.at("code").as_string()));
+  }
+  const auto* value = parent.if_contains(name);
+  return value != nullptr ? *value : boost::json::value(nullptr);
+}
+
+void note_retry_after(graphql::RequestContext& context, const auth::AuthError& error) {
+  if (error.kind != auth::AuthErrorKind::kRateLimited) {
+    return;
+  }
+  if (const auto* noted = context.get<RetryAfter>(); noted == nullptr || noted->wait < error.retry_after) {
+    context.set(RetryAfter{error.retry_after});
+  }
+}
+
+std::string client_address(const graphql::ResolveParams& params) {
+  if (auto* const* http_context = params.context.get<http::RequestContext*>(); http_context && *http_context) {
+    return (*http_context)->remote_address().to_string();
+  }
+  return {};
+}
+
+graphql::FieldError to_field_error(const auth::AuthError& error) {
+  boost::json::object extensions;
+  if (!error.field.empty()) {
+    extensions["field"] = error.field;
+  }
+  if (error.kind == auth::AuthErrorKind::kRateLimited) {
+    extensions["retryAfter"] = error.retry_after.count();
+  }
+  return graphql::FieldError(error.message, std::string(client_error(error.kind).code), std::move(extensions));
+}
+
+}  // namespace cubeauth::api

@@ -1,0 +1,60 @@
+// What the auth results look like to clients, written once for both front doors:
+// the GraphQL resolvers and the REST twins build their JSON here, and turn an
+// AuthError into a client error here.
+#pragma once
+
+#include "auth/auth_error.hpp"
+#include "auth/auth_service.hpp"
+#include "graphql/execution/resolver.hpp"
+#include "store/user.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+namespace cubeauth::api {
+
+/// UserType: id, firstName, lastName, email, roles, disabled.
+boost::json::object user_json(const store::User& user);
+
+/// LoginResponse: message, user, token, refreshToken, connectySession, ccUserId. When
+/// ConnectyCube failed, its fields are null and `connectycube_error` (below) says why.
+boost::json::object login_json(const auth::LoginResult& result);
+
+/// SessionResponse: message, token, refreshToken, user.
+boost::json::object session_json(const auth::SessionResult& result, std::string_view message);
+
+/// ProfileResponse: message, user, connectyCubeUpdated (null with the error kept as below).
+boost::json::object profile_json(const auth::ProfileResult& result);
+
+/// Where login_json and profile_json keep why a ConnectyCube field is null:
+/// {"message", "code"}. GraphQL turns it into an error on the field's path; REST
+/// sends it as "connectyCubeError".
+inline constexpr std::string_view kConnectyCubeErrorKey = "__connectyCubeError";
+
+/// {"message", "code"} of an error, as kept under kConnectyCubeErrorKey.
+boost::json::object connectycube_error_json(const auth::AuthError& error);
+
+/// The resolver of a field beside kConnectyCubeErrorKey (connectySession, ccUserId,
+/// connectyCubeUpdated): null with that error when it is set, else the parent's value.
+graphql::ResolverResult connectycube_field(const graphql::ResolveParams& params, std::string_view name);
+
+/// A rate-limited operation's wait, kept in the GraphQL request context so that the
+/// /api route can send it as a Retry-After header.
+struct RetryAfter {
+  std::chrono::seconds wait{0};
+};
+
+/// Records `error`'s wait in `context` when it is kRateLimited (the longest wins).
+void note_retry_after(graphql::RequestContext& context, const auth::AuthError& error);
+
+/// The caller's address, for rate limits ("" when unknown).
+std::string client_address(const graphql::ResolveParams& params);
+
+/// A GraphQL field error: the message, extensions.code from the error table, and
+/// extensions.field for input errors, extensions.retryAfter (seconds) when rate-limited.
+graphql::FieldError to_field_error(const auth::AuthError& error);
+
+}  // namespace cubeauth::api
