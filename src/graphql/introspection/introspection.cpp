@@ -6,6 +6,7 @@
 
 #include <boost/json/array.hpp>
 
+#include <cassert>
 #include <cstdint>
 
 namespace cubeauth::graphql {
@@ -79,11 +80,6 @@ json::value input_values(const std::vector<InputValue>& values, bool with_deprec
   return out;
 }
 
-void bind_or_die(Schema& schema, std::string_view coordinate, Resolver resolver) {
-  auto bound = schema.bind(coordinate, std::move(resolver));
-  (void)bound;
-  assert(bound.has_value());
-}
 
 }  // namespace
 
@@ -223,6 +219,12 @@ enum __DirectiveLocation {
 }
 
 void bind_introspection(Schema& schema) {
+  // Schema::bind refuses introspection coordinates; only this friend sets them.
+  auto bind_or_die = [](Schema& target, std::string_view coordinate, Resolver resolver) {
+    FieldDefinition* field = target.mutable_field(coordinate);
+    assert(field != nullptr);
+    field->resolver = std::make_shared<const Resolver>(std::move(resolver));
+  };
   // The meta fields: __schema and __type on the query root (__typename is the executor's).
   schema.meta_fields_[1]->resolver = std::make_shared<const Resolver>(
       [](const ResolveParams& p) -> ResolverResult { return ref(&p.schema); });
