@@ -33,6 +33,7 @@ APP_ID = "5120"
 AUTH_KEY = "bench-auth-key"
 SECRET = "bench-secret-0123456789abcdef0123456789abcdef"
 INVALID_TOKEN = "not-a-jwt"
+CUBEAUTH_BINARY = [os.path.join(ROOT, "build/release/src/cubeauth")]
 
 
 def log(text):
@@ -174,7 +175,7 @@ def cubeauth_server(tmp, threads, emulator_port, tag="cubeauth"):
     if emulator_port:
         env.update({"APP_ID": APP_ID, "AUTH_KEY": AUTH_KEY,
                     "CONNECTYCUBE_API_URL": f"http://127.0.0.1:{emulator_port}"})
-    return Server("cubeauth", [os.path.join(ROOT, "build/release/src/cubeauth")], env, port, data,
+    return Server("cubeauth", [CUBEAUTH_BINARY[0]], env, port, data,
                   os.path.join(tmp, f"{tag}.log"))
 
 
@@ -585,7 +586,9 @@ def main():
     parser.add_argument("--scenarios", default="abcde")
     parser.add_argument("--soak", type=float, default=0, help="then soak cubeauth for this many seconds")
     parser.add_argument("--output", help="also write the table to this file")
+    parser.add_argument("--cubeauth", default=CUBEAUTH_BINARY[0], help="the cubeauth binary (to compare builds)")
     args = parser.parse_args()
+    CUBEAUTH_BINARY[0] = os.path.abspath(args.cubeauth)
 
     for tool in ("wrk", "nginx", "node"):
         if shutil.which(tool) is None:

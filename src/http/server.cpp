@@ -4,6 +4,7 @@
 #include "http/cors.hpp"
 #include "http/detail/request_id.hpp"
 #include "http/detail/http_date.hpp"
+#include "http/detail/response_head.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -12,6 +13,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -22,6 +24,7 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <array>
 #include <list>
 #include <thread>
 
@@ -174,6 +177,8 @@ awaitable<void> Server::Worker::serve(tcp::socket socket) {
   Connection connection{&stream, true};
   const auto registration = connections_.insert(connections_.end(), &connection);
   beast::flat_buffer buffer;
+  std::string head_bytes;  // the response head, reused from one request to the next
+  head_bytes.reserve(512);
 
   for (;;) {
     // Idle: wait for the first byte of the next request (keep-alive timeout).
@@ -257,8 +262,11 @@ awaitable<void> Server::Worker::serve(tcp::socket socket) {
       response.body().clear();  // Content-Length stays that of the GET answer
     }
 
+    // Head and body in one gathered write (see detail/response_head.hpp).
+    detail::write_response_head(response, head_bytes);
+    const std::array<asio::const_buffer, 2> wire{asio::buffer(head_bytes), asio::buffer(response.body())};
     stream.expires_after(options.write_timeout);
-    auto [write_ec, written] = co_await beast_http::async_write(stream, response, kNoThrow);
+    auto [write_ec, written] = co_await asio::async_write(stream, wire, kNoThrow);
     (void)written;
     if (options.access_log) {
       const auto target = request.target();
