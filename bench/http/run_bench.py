@@ -166,8 +166,8 @@ def start_emulator(tmp, tag):
     return proc, int(match.group(1))
 
 
-def cubeauth_server(tmp, threads, emulator_port, tag="cubeauth"):
-    data = tempfile.mkdtemp(prefix=f"{tag}-", dir=tmp)
+def cubeauth_server(tmp, threads, emulator_port, tag="cubeauth", data=None):
+    data = data or tempfile.mkdtemp(prefix=f"{tag}-", dir=tmp)
     port = free_port()
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOST": "127.0.0.1", "PORT": str(port),
            "JWT_SECRET": SECRET, "CUBEAUTH_THREADS": str(threads), "CUBEAUTH_ACCESS_LOG": "false",
@@ -284,7 +284,9 @@ def run_scenario(tmp, server, scenario, repeats, warmup_s, wrk_threads, env):
 
 
 def bcrypt_hash_ms(samples=8):
-    """One cost-10 bcrypt hash with libxcrypt (what cubeauth links), single thread."""
+    """One cost-10 bcrypt hash with libxcrypt (what cubeauth links), on one thread: the CPU
+    time it takes (what bounds the cores) and the wall time (what it took on this shared
+    machine). Returns (cpu_ms, wall_ms), medians."""
     import ctypes
     lib = ctypes.CDLL("libcrypt.so.1")
     lib.crypt_gensalt.restype = ctypes.c_char_p
@@ -292,12 +294,31 @@ def bcrypt_hash_ms(samples=8):
     lib.crypt.restype = ctypes.c_char_p
     lib.crypt.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
     setting = lib.crypt_gensalt(b"$2b$", 10, None, 0)
-    times = []
+    cpu, wall = [], []
     for _ in range(samples):
-        t = time.perf_counter()
+        c, w = time.thread_time(), time.perf_counter()
         lib.crypt(PASSWORD.encode(), setting)
-        times.append((time.perf_counter() - t) * 1000)
-    return min(times), statistics.median(times)
+        cpu.append((time.thread_time() - c) * 1000)
+        wall.append((time.perf_counter() - w) * 1000)
+    return statistics.median(cpu), statistics.median(wall)
+
+
+def load_average():
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def pss_kb(pid):
+    total = 0
+    for p in family(pid):
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
 
 
 # ---------------------------------------------------------------- one full measurement of a server
@@ -360,15 +381,17 @@ def verify_under_login(tmp, server, token, args):
 
 
 def start_times(tmp, make, count):
+    """exec to the first answered request: the first start (cubeauth creates its database),
+    then count restarts on the same data; returns (median of the restarts, first)."""
     times = []
-    for i in range(count):
+    for i in range(count + 1):
         server = make(i)
         try:
             server.start()
             times.append(server.start_ms)
         finally:
             server.stop()
-    return statistics.median(times), times
+    return statistics.median(times[1:]), times[0]
 
 
 def measure_server(tmp, server, keys, args, with_login_mix=False):
@@ -379,12 +402,13 @@ def measure_server(tmp, server, keys, args, with_login_mix=False):
             token = setup_user(server) if server.name != "nginx" else "x"
         time.sleep(0.5)
         idle_kb = memory_kb(server.pid, "VmRSS")
+        idle_pss_kb = pss_kb(server.pid)
         results = measure(tmp, server, keys, token, args, server.name)
         mix = verify_under_login(tmp, server, token, args) if with_login_mix else None
         time.sleep(1)
         after_kb = memory_kb(server.pid, "VmRSS")
         peak_kb = memory_kb(server.pid, "VmHWM")
-        return {"results": results, "idle_kb": idle_kb, "after_kb": after_kb, "peak_kb": peak_kb, "mix": mix,
+        return {"results": results, "idle_kb": idle_kb, "idle_pss_kb": idle_pss_kb, "after_kb": after_kb, "peak_kb": peak_kb, "mix": mix,
                 "token": token}
     finally:
         server.stop()
@@ -405,6 +429,8 @@ def print_report(args, figures, starts, bcrypt, soak=None):
     out.append(f"cubeauth HTTP benchmark  {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}  "
                f"{cores} cores ({cpu_model()}), loopback, wrk -t{args.wrk_threads}; "
                f"cubeauth {args.threads} I/O threads, nginx {args.threads} workers, peer 1 node process")
+    out.append(f"load average (1 min) at start {args.load[0]:.1f}, at end {args.load[1]:.1f}: other work on the "
+               "machine shares the cores, so compare the servers within this run")
     out.append(f"runs: warm-up {args.warmup}s (every response checked) + median of {args.repeats} x "
                f"{args.seconds}s at {args.connections} connections (login/register: {args.slow_seconds}s at "
                f"{args.slow_connections}, every response checked)")
@@ -438,34 +464,36 @@ def print_report(args, figures, starts, bcrypt, soak=None):
             out.append(f"{'':<28}{'ratio':<10}" + ", ".join(x for x in parts if x))
         out.append("")
 
-    out.append(f"{'resources':<28}{'start ms':>10}{'RSS idle MB':>13}{'RSS peak MB':>13}{'RSS after MB':>14}")
+    out.append(f"{'resources':<14}{'start ms':>9}{'first start':>12}{'RSS idle MB':>12}{'PSS idle MB':>12}"
+               f"{'RSS peak MB':>12}{'RSS after MB':>13}")
     for name in ("cubeauth", "peer", "nginx"):
         f = figures.get(name)
         if not f:
             continue
-        out.append(f"{name:<28}{fmt(starts.get(name), 1):>10}{f['idle_kb'] / 1024:>13.1f}{f['peak_kb'] / 1024:>13.1f}"
-                   f"{f['after_kb'] / 1024:>14.1f}")
+        out.append(f"{name:<14}{fmt(starts.get(name), 1):>9}{fmt(starts.get(name + '_first'), 1):>12}"
+                   f"{f['idle_kb'] / 1024:>12.1f}{f['idle_pss_kb'] / 1024:>12.1f}{f['peak_kb'] / 1024:>12.1f}"
+                   f"{f['after_kb'] / 1024:>13.1f}")
     c, p = figures.get("cubeauth"), figures.get("peer")
     if c and p:
-        out.append(f"{'ratio cubeauth/peer':<28}{starts['cubeauth'] / starts['peer']:>10.2f}"
-                   f"{c['idle_kb'] / p['idle_kb']:>13.2f}{c['peak_kb'] / p['peak_kb']:>13.2f}"
-                   f"{c['after_kb'] / p['after_kb']:>14.2f}")
-    out.append("  (start: exec to the first answered GET /, median of "
-               f"{args.start_runs}; peak: VmHWM over the whole run; nginx: master + workers)")
+        out.append(f"{'cubeauth/peer':<14}{starts['cubeauth'] / starts['peer']:>9.2f}{'':>12}"
+                   f"{c['idle_kb'] / p['idle_kb']:>12.2f}{c['idle_pss_kb'] / p['idle_pss_kb']:>12.2f}"
+                   f"{c['peak_kb'] / p['peak_kb']:>12.2f}{c['after_kb'] / p['after_kb']:>13.2f}")
+    out.append(f"  start: exec to the first answered GET /, median of {args.start_runs} restarts on existing data "
+               "(first start: empty data folder); RSS counts shared library pages, PSS shares them out; peak: VmHWM "
+               "over the whole run; after: 1 s after the last load; nginx: master + workers")
     out.append("")
 
-    hash_min, hash_median = bcrypt
-    bound = cores * 1000 / hash_median
-    out.append(f"bcrypt bound: one cost-10 hash {hash_median:.1f} ms (median of 8, fastest {hash_min:.1f} ms; "
-               f"libxcrypt, one thread) -> at most {bound:.0f} hashes/s on {cores} cores")
+    hash_cpu, hash_wall = bcrypt
+    bound = cores * 1000 / hash_cpu
+    out.append(f"bcrypt bound: one cost-10 hash takes {hash_cpu:.1f} ms of CPU (libxcrypt, one thread, median of 8; "
+               f"{hash_wall:.1f} ms wall on this shared machine) -> at most {bound:.1f} hashes/s on {cores} cores")
     for name in ("cubeauth", "peer"):
         r = figures.get(name, {}).get("results", {})
-        line = f"  {name:<9}"
-        if "c" in r:
-            line += f" login {r['c']['rps']:.1f}/s = {100 * r['c']['rps'] / bound:.0f}% of the bound;"
-        if "d" in r:
-            line += f" register {r['d']['rps']:.1f}/s = {100 * r['d']['rps'] / bound:.0f}% of the bound"
-        out.append(line)
+        for k, what in (("c", "login"), ("d", "register")):
+            if k in r:
+                cpu_ms = r[k]["cpu_per_10k"] / 10
+                out.append(f"  {name:<9} {what:<9} {r[k]['rps']:5.1f}/s = {100 * r[k]['rps'] / bound:3.0f}% of the bound; "
+                           f"{cpu_ms:.0f} ms of its own CPU per {what} = {cpu_ms / hash_cpu:.2f} hashes")
     for name in ("cubeauth", "peer"):
         mix = figures.get(name, {}).get("mix")
         if mix:
@@ -536,7 +564,9 @@ def soak(tmp, args, emulator_port):
         token = setup_user(server)
         env = {"BENCH_EMAIL": EMAIL, "BENCH_PASSWORD": PASSWORD}
         before = measure(tmp, server, "abcde", token, args, "soak0-")
+        time.sleep(1)
         rss_start = memory_kb(server.pid, "VmRSS")
+        fds_start = len(os.listdir(f"/proc/{server.pid}/fd"))
         samples = [(0, rss_start)]
         started = time.monotonic()
         order = scenarios(token, args)
@@ -549,6 +579,7 @@ def soak(tmp, args, emulator_port):
                                  args.wrk_threads, env))
             samples.append((time.monotonic() - started, memory_kb(server.pid, "VmRSS")))
         after = measure(tmp, server, "abcde", token, args, "soak1-")
+        time.sleep(1)
         fds = len(os.listdir(f"/proc/{server.pid}/fd"))
         lines.append(f"soak: cubeauth under rotating load for {args.soak} s ({i} wrk runs of 10 s), "
                      f"before -> after")
@@ -560,7 +591,7 @@ def soak(tmp, args, emulator_port):
         rss = [kb for _, kb in samples]
         lines.append(f"  RSS MB: at soak start {rss_start / 1024:.1f}, min {min(rss) / 1024:.1f}, max "
                      f"{max(rss) / 1024:.1f}, at end {memory_kb(server.pid, 'VmRSS') / 1024:.1f}; "
-                     f"peak (VmHWM) {memory_kb(server.pid, 'VmHWM') / 1024:.1f}; open fds at end {fds}")
+                     f"peak (VmHWM) {memory_kb(server.pid, 'VmHWM') / 1024:.1f}; open fds {fds_start} -> {fds}")
         lines.append("  RSS over time (s: MB): " + ", ".join(f"{t:.0f}: {kb / 1024:.1f}" for t, kb in samples[::max(1, len(samples) // 12)]))
     finally:
         server.stop()
@@ -600,12 +631,14 @@ def main():
     try:
         started = time.monotonic()
         bcrypt = bcrypt_hash_ms()
-        log(f"bcrypt cost 10: {bcrypt[1]:.1f} ms")
+        log(f"bcrypt cost 10: {bcrypt[0]:.1f} ms CPU, {bcrypt[1]:.1f} ms wall")
+        load_before = load_average()
         if "cubeauth" in only:
             proc, cc_port = start_emulator(tmp, "cubeauth")
             emulators.append(proc)
-            starts["cubeauth"], _ = start_times(tmp, lambda i: cubeauth_server(tmp, args.threads, cc_port, f"start{i}"),
-                                                args.start_runs)
+            start_data = tempfile.mkdtemp(prefix="start-", dir=tmp)
+            starts["cubeauth"], starts["cubeauth_first"] = start_times(
+                tmp, lambda i: cubeauth_server(tmp, args.threads, cc_port, "start", data=start_data), args.start_runs)
             figures["cubeauth"] = measure_server(tmp, cubeauth_server(tmp, args.threads, cc_port), args.scenarios,
                                                  args, with_login_mix=True)
         if "peer" in only:
@@ -624,6 +657,7 @@ def main():
             emulators.append(proc)
             soak_lines = soak(tmp, args, cc_port)
         log(f"done in {time.monotonic() - started:.0f} s")
+        args.load = (load_before, load_average())
         text = print_report(args, figures, starts, bcrypt, soak_lines)
         if args.output:
             with open(args.output, "w") as f:
