@@ -54,9 +54,11 @@ boost::asio::awaitable<FieldOutcome> resolve_users(auth::AuthService& auth, auth
   co_return boost::json::value(std::move(result));
 }
 
-boost::asio::awaitable<FieldOutcome> resolve_refresh(auth::AuthService& auth, std::string refresh_token) {
-  auto session = co_await auth.refresh(std::move(refresh_token));
+boost::asio::awaitable<FieldOutcome> resolve_refresh(auth::AuthService& auth, graphql::RequestContext& context,
+                                                     std::string refresh_token, std::string client) {
+  auto session = co_await auth.refresh(std::move(refresh_token), std::move(client));
   if (!session) {
+    note_retry_after(context, session.error());
     co_return unexpected(to_field_error(session.error()));
   }
   co_return boost::json::value(session_json(*session, "Token refreshed"));
@@ -153,7 +155,7 @@ Result<void, std::string> bind_account_resolvers(graphql::Schema& schema, auth::
        }},
       {"Mutation.refresh",
        [&auth](const ResolveParams& params) -> ResolverResult {
-         return resolve_refresh(auth, string_arg(params, "refreshToken"));
+         return resolve_refresh(auth, params.context, string_arg(params, "refreshToken"), client_address(params));
        }},
       {"Mutation.logout",
        [&auth](const ResolveParams& params) -> ResolverResult {

@@ -22,9 +22,11 @@ std::string string_field(const boost::json::value& object, std::string_view name
   return {};
 }
 
-boost::asio::awaitable<FieldOutcome> resolve_register(auth::AuthService& auth, auth::Registration input) {
-  auto registered = co_await auth.register_user(std::move(input));
+boost::asio::awaitable<FieldOutcome> resolve_register(auth::AuthService& auth, graphql::RequestContext& context,
+                                                      auth::Registration input, std::string client) {
+  auto registered = co_await auth.register_user(std::move(input), std::move(client));
   if (!registered) {
+    note_retry_after(context, registered.error());
     co_return unexpected(to_field_error(registered.error()));
   }
   boost::json::object response;
@@ -35,15 +37,17 @@ boost::asio::awaitable<FieldOutcome> resolve_register(auth::AuthService& auth, a
 
 enum class LoginKind { kEmail, kToken };
 
-boost::asio::awaitable<FieldOutcome> resolve_login(auth::AuthService& auth, LoginKind kind,
-                                                   std::string email, std::string password) {
+boost::asio::awaitable<FieldOutcome> resolve_login(auth::AuthService& auth, graphql::RequestContext& context,
+                                                   LoginKind kind, std::string email, std::string password,
+                                                   std::string client) {
   Result<auth::LoginResult, auth::AuthError> logged_in = unexpected(auth::auth_error(auth::AuthErrorKind::kInternal));
   if (kind == LoginKind::kEmail) {
-    logged_in = co_await auth.login(std::move(email), std::move(password));
+    logged_in = co_await auth.login(std::move(email), std::move(password), std::move(client));
   } else {
-    logged_in = co_await auth.login_by_token(std::move(email), std::move(password));
+    logged_in = co_await auth.login_by_token(std::move(email), std::move(password), std::move(client));
   }
   if (!logged_in) {
+    note_retry_after(context, logged_in.error());
     co_return unexpected(to_field_error(logged_in.error()));
   }
   co_return boost::json::value(login_json(*logged_in));
@@ -59,19 +63,19 @@ Result<void, std::string> bind_auth_resolvers(graphql::Schema& schema, auth::Aut
          const boost::json::value& body = params.arg("body");
          auth::Registration input{string_field(body, "email"), string_field(body, "password"),
                                   string_field(body, "firstName"), string_field(body, "lastName")};
-         return resolve_register(auth, std::move(input));
+         return resolve_register(auth, params.context, std::move(input), client_address(params));
        }},
       {"Mutation.login",
        [&auth](const ResolveParams& params) -> ResolverResult {
          const boost::json::value& body = params.arg("body");
-         return resolve_login(auth, LoginKind::kEmail, string_field(body, "email"),
-                              string_field(body, "password"));
+         return resolve_login(auth, params.context, LoginKind::kEmail, string_field(body, "email"),
+                              string_field(body, "password"), client_address(params));
        }},
       {"Mutation.login_By_token",
        [&auth](const ResolveParams& params) -> ResolverResult {
          const boost::json::value& body = params.arg("body");
-         return resolve_login(auth, LoginKind::kToken, string_field(body, "email"),
-                              string_field(body, "password"));
+         return resolve_login(auth, params.context, LoginKind::kToken, string_field(body, "email"),
+                              string_field(body, "password"), client_address(params));
        }},
       {"LoginResponse.connectySession",
        [](const ResolveParams& params) { return connectycube_field(params, "connectySession"); }},

@@ -1,6 +1,7 @@
 #include "api/auth_views.hpp"
 
 #include "api/error_table.hpp"
+#include "http/router.hpp"
 
 #include <boost/json/array.hpp>
 
@@ -77,10 +78,29 @@ graphql::ResolverResult connectycube_field(const graphql::ResolveParams& params,
   return value != nullptr ? *value : boost::json::value(nullptr);
 }
 
+void note_retry_after(graphql::RequestContext& context, const auth::AuthError& error) {
+  if (error.kind != auth::AuthErrorKind::kRateLimited) {
+    return;
+  }
+  if (const auto* noted = context.get<RetryAfter>(); noted == nullptr || noted->wait < error.retry_after) {
+    context.set(RetryAfter{error.retry_after});
+  }
+}
+
+std::string client_address(const graphql::ResolveParams& params) {
+  if (auto* const* http_context = params.context.get<http::RequestContext*>(); http_context && *http_context) {
+    return (*http_context)->remote_address().to_string();
+  }
+  return {};
+}
+
 graphql::FieldError to_field_error(const auth::AuthError& error) {
   boost::json::object extensions;
   if (!error.field.empty()) {
     extensions["field"] = error.field;
+  }
+  if (error.kind == auth::AuthErrorKind::kRateLimited) {
+    extensions["retryAfter"] = error.retry_after.count();
   }
   return graphql::FieldError(error.message, std::string(client_error(error.kind).code), std::move(extensions));
 }

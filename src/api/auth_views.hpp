@@ -10,6 +10,8 @@
 
 #include <boost/json/object.hpp>
 
+#include <chrono>
+#include <string>
 #include <string_view>
 
 namespace cubeauth::api {
@@ -39,8 +41,20 @@ boost::json::object connectycube_error_json(const auth::AuthError& error);
 /// connectyCubeUpdated): null with that error when it is set, else the parent's value.
 graphql::ResolverResult connectycube_field(const graphql::ResolveParams& params, std::string_view name);
 
+/// A rate-limited operation's wait, kept in the GraphQL request context so that the
+/// /api route can send it as a Retry-After header.
+struct RetryAfter {
+  std::chrono::seconds wait{0};
+};
+
+/// Records `error`'s wait in `context` when it is kRateLimited (the longest wins).
+void note_retry_after(graphql::RequestContext& context, const auth::AuthError& error);
+
+/// The caller's address, for rate limits ("" when unknown).
+std::string client_address(const graphql::ResolveParams& params);
+
 /// A GraphQL field error: the message, extensions.code from the error table, and
-/// extensions.field for input errors.
+/// extensions.field for input errors, extensions.retryAfter (seconds) when rate-limited.
 graphql::FieldError to_field_error(const auth::AuthError& error);
 
 }  // namespace cubeauth::api

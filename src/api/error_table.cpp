@@ -22,6 +22,8 @@ ClientError client_error(auth::AuthErrorKind kind) {
       return {"ACCOUNT_DISABLED", http::Status::forbidden};
     case AuthErrorKind::kUserNotFound:
       return {"NOT_FOUND", http::Status::not_found};
+    case AuthErrorKind::kRateLimited:
+      return {"TOO_MANY_REQUESTS", http::Status::too_many_requests};
     case AuthErrorKind::kConnectyCubeUnavailable:
       return {"CONNECTYCUBE_UNAVAILABLE", http::Status::service_unavailable};
     case AuthErrorKind::kConnectyCubeRefused:

@@ -1,5 +1,6 @@
 #include "api/graphql_route.hpp"
 
+#include "api/auth_views.hpp"
 #include "api/playground/playground.hpp"
 #include "graphql/request/service.hpp"
 #include "graphql/response/write_response.hpp"
@@ -198,7 +199,12 @@ boost::asio::awaitable<http::Response> run(const graphql::Service& service, http
     }
     co_return graphql_response(http_request, http::Status::bad_request, result);
   }
-  co_return graphql_response(http_request, http::Status::ok, result);
+  http::Response response = graphql_response(http_request, http::Status::ok, result);
+  if (const auto* retry_after = resolver_context.get<RetryAfter>()) {
+    // A rate-limited field: the errors say so, and the header tells when to come back.
+    response.set(http::beast_http::field::retry_after, std::to_string(retry_after->wait.count()));
+  }
+  co_return response;
 }
 
 }  // namespace

@@ -22,7 +22,11 @@ http::Response auth_error_response(const auth::AuthError& error) {
   if (!error.field.empty()) {
     body["field"] = error.field;
   }
-  return http::json_response(client.status, body);
+  http::Response response = http::json_response(client.status, body);
+  if (error.kind == auth::AuthErrorKind::kRateLimited) {
+    response.set(http::beast_http::field::retry_after, std::to_string(error.retry_after.count()));
+  }
+  return response;
 }
 
 auth::AuthError bad_input(std::string field, std::string message) {
@@ -85,7 +89,8 @@ boost::asio::awaitable<http::Response> post_register(auth::AuthService& auth, ht
     }
     *out = std::move(*value);
   }
-  auto registered = co_await auth.register_user(std::move(input));
+  std::string client = context.remote_address().to_string();
+  auto registered = co_await auth.register_user(std::move(input), std::move(client));
   if (!registered) {
     co_return auth_error_response(registered.error());
   }
@@ -110,10 +115,11 @@ boost::asio::awaitable<http::Response> post_login(auth::AuthService& auth, http:
     co_return std::move(password).error();
   }
   Result<auth::LoginResult, auth::AuthError> logged_in = unexpected(auth::auth_error(auth::AuthErrorKind::kInternal));
+  std::string client = context.remote_address().to_string();
   if (kind == LoginKind::kEmail) {
-    logged_in = co_await auth.login(std::move(*email), std::move(*password));
+    logged_in = co_await auth.login(std::move(*email), std::move(*password), std::move(client));
   } else {
-    logged_in = co_await auth.login_by_token(std::move(*email), std::move(*password));
+    logged_in = co_await auth.login_by_token(std::move(*email), std::move(*password), std::move(client));
   }
   if (!logged_in) {
     co_return auth_error_response(logged_in.error());
@@ -139,7 +145,8 @@ boost::asio::awaitable<http::Response> post_refresh(auth::AuthService& auth, htt
   if (!token) {
     co_return std::move(token).error();
   }
-  auto session = co_await auth.refresh(std::move(*token));
+  std::string client = context.remote_address().to_string();
+  auto session = co_await auth.refresh(std::move(*token), std::move(client));
   if (!session) {
     co_return auth_error_response(session.error());
   }

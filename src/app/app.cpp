@@ -84,6 +84,10 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
   auth_options.refresh_token_lifetime = config->refresh_token_expires_in;
   auth_options.admin_emails = config->admin_emails;
   auth_options.strict_tokens = config->strict_tokens;
+  auth_options.per_client = {static_cast<double>(config->rate_per_client_burst),
+                             static_cast<double>(config->rate_per_client_per_minute)};
+  auth_options.failed_logins_per_account = {static_cast<double>(config->rate_failed_logins_burst),
+                                            static_cast<double>(config->rate_failed_logins_per_minute)};
   auth::AuthService auth(**store, connectycube.get(), passwords, tokens, auth_options);
   {
     // Before serving: the ADMIN_EMAILS accounts that exist get their role now.

@@ -175,6 +175,10 @@ Result<Config, ConfigError> load_config(const Variables& variables) {
   read.integer("PASSWORD_MIN_LENGTH", config.password_min_length, 6, 72);
   read.duration("REFRESH_TOKEN_EXPIRES_IN", config.refresh_token_expires_in, 1000ms);
   read.boolean("CUBEAUTH_STRICT_TOKENS", config.strict_tokens);
+  read.integer("CUBEAUTH_RATE_PER_CLIENT_BURST", config.rate_per_client_burst, 0, 1'000'000);
+  read.integer("CUBEAUTH_RATE_PER_CLIENT_PER_MINUTE", config.rate_per_client_per_minute, 0, 1'000'000);
+  read.integer("CUBEAUTH_RATE_FAILED_LOGINS_BURST", config.rate_failed_logins_burst, 0, 1'000'000);
+  read.integer("CUBEAUTH_RATE_FAILED_LOGINS_PER_MINUTE", config.rate_failed_logins_per_minute, 0, 1'000'000);
   if (const std::string* admins = read.find("ADMIN_EMAILS")) {
     std::string_view rest = *admins;
     while (!rest.empty() && !read.failed()) {

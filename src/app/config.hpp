@@ -30,6 +30,13 @@ struct Config {
   std::vector<std::string> admin_emails;
   /// CUBEAUTH_STRICT_TOKENS: check access tokens against the store (see auth::AuthOptions).
   bool strict_tokens = false;
+  /// CUBEAUTH_RATE_PER_CLIENT_BURST / _PER_MINUTE: login, register and refresh attempts
+  /// per client address; CUBEAUTH_RATE_FAILED_LOGINS_BURST / _PER_MINUTE: failed logins
+  /// per account. A burst of 0 turns that limit off.
+  unsigned rate_per_client_burst = 30;
+  unsigned rate_per_client_per_minute = 30;
+  unsigned rate_failed_logins_burst = 10;
+  unsigned rate_failed_logins_per_minute = 6;
 
   // Where users live: DATABASE_URL, MONGODB_URL, MONGO_URI or the default SQLite file
   // (store::locate_store decides and has checked the values).

@@ -65,12 +65,21 @@ boost::asio::awaitable<Result<SessionResult, AuthError>> AuthService::change_pas
       co_return unexpected(from_connectycube(session.error()));
     }
     connectycube::UserUpdate update;
-    update.password = new_password;
-    update.old_password = old_password;
+    update.password_change = connectycube::PasswordChange{old_password, new_password};
     auto updated = co_await connectycube_->update_user(session->token, *user.connectycube_id, std::move(update));
     if (!updated) {
-      log::warn("changePassword: ConnectyCube refused the change for user {}: {}", user.id, updated.error().message);
-      co_return unexpected(from_connectycube(updated.error()));
+      bool applied = false;
+      if (updated.error().kind == connectycube::ErrorKind::kUnavailable) {
+        // The answer was lost, not necessarily the change: the new password opening a
+        // session means ConnectyCube has it, and the local side must follow.
+        auto probe = co_await connectycube_->create_session_with_email(user.email, new_password);
+        applied = probe.has_value();
+      }
+      if (!applied) {
+        log::warn("changePassword: ConnectyCube did not change the password of user {}: {}", user.id,
+                  updated.error().message);
+        co_return unexpected(from_connectycube(updated.error()));
+      }
     }
   }
 
@@ -83,8 +92,7 @@ boost::asio::awaitable<Result<SessionResult, AuthError>> AuthService::change_pas
       // Put ConnectyCube back so that both sides still share the old password.
       auto session = co_await connectycube_->create_session_with_email(user.email, new_password);
       connectycube::UserUpdate revert;
-      revert.password = old_password;
-      revert.old_password = new_password;
+      revert.password_change = connectycube::PasswordChange{new_password, old_password};
       std::string failure;
       if (session) {
         auto reverted = co_await connectycube_->update_user(session->token, *user.connectycube_id, std::move(revert));

@@ -22,6 +22,8 @@ std::string_view default_message(AuthErrorKind kind) {
       return "This account is disabled.";
     case AuthErrorKind::kUserNotFound:
       return "No user has this id.";
+    case AuthErrorKind::kRateLimited:
+      return "Too many attempts; please wait before trying again.";
     case AuthErrorKind::kConnectyCubeUnavailable:
       return "ConnectyCube is unavailable right now; please try again later.";
     case AuthErrorKind::kConnectyCubeRefused:
@@ -36,6 +38,6 @@ std::string_view default_message(AuthErrorKind kind) {
   return "Internal server error";
 }
 
-AuthError auth_error(AuthErrorKind kind) { return AuthError{kind, std::string(default_message(kind)), {}}; }
+AuthError auth_error(AuthErrorKind kind) { return AuthError{kind, std::string(default_message(kind)), {}, {}}; }
 
 }  // namespace cubeauth::auth

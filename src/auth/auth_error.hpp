@@ -2,6 +2,7 @@
 // HTTP statuses and GraphQL codes (one table in src/api/error_table).
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,7 @@ enum class AuthErrorKind {
   kForbidden,                ///< the user may not do this (not an admin)
   kAccountDisabled,          ///< login or refresh of an account an admin disabled
   kUserNotFound,             ///< an admin named a user that does not exist
+  kRateLimited,              ///< too many attempts from this client or on this account
   kConnectyCubeUnavailable,  ///< ConnectyCube unreachable, timing out, 5xx or garbage
   kConnectyCubeRefused,      ///< ConnectyCube answered no (its input rules, credentials)
   kConnectyCubeDisabled,     ///< APP_ID/AUTH_KEY not configured
@@ -28,6 +30,7 @@ struct AuthError {
   AuthErrorKind kind;
   std::string message;  ///< client text: a sentence that leaks nothing internal
   std::string field;    ///< the input field for kInvalidInput, else empty
+  std::chrono::seconds retry_after{0};  ///< kRateLimited: when to try again
 };
 
 /// The client sentence of each kind ("Email already exists", ...).

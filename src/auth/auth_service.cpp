@@ -15,9 +15,27 @@ AuthService::AuthService(store::UserStore& users, connectycube::ConnectyCube* co
                          PasswordHasher& passwords, const JwtCodec& tokens, AuthOptions options,
                          Clock clock)
     : users_(users), connectycube_(connectycube), passwords_(passwords), tokens_(tokens),
-      options_(std::move(options)), clock_(std::move(clock)) {}
+      options_(std::move(options)), clock_(std::move(clock)), client_attempts_(options_.per_client),
+      failed_logins_(options_.failed_logins_per_account) {}
 
-boost::asio::awaitable<Result<store::User, AuthError>> AuthService::register_user(Registration input) {
+std::optional<AuthError> AuthService::throttle_client(const std::string& client) {
+  if (client.empty()) {
+    return std::nullopt;
+  }
+  if (auto wait = client_attempts_.take(client, RateLimiter::Clock::now())) {
+    log::warn("rate limit: client {} has no attempts left for {} s", client, wait->count());
+    AuthError limited = auth_error(AuthErrorKind::kRateLimited);
+    limited.retry_after = *wait;
+    return limited;
+  }
+  return std::nullopt;
+}
+
+boost::asio::awaitable<Result<store::User, AuthError>> AuthService::register_user(Registration input,
+                                                                                 std::string client) {
+  if (auto limited = throttle_client(client)) {
+    co_return unexpected(std::move(*limited));
+  }
   auto checked = check_registration(std::move(input), options_.password_rules);
   if (!checked) {
     co_return unexpected(AuthError{AuthErrorKind::kInvalidInput, checked.error().message, checked.error().field});
@@ -101,10 +119,22 @@ boost::asio::awaitable<void> AuthService::undo_local_user(const std::string& id)
 }
 
 boost::asio::awaitable<Result<store::User, AuthError>> AuthService::authenticate(std::string email,
-                                                                                std::string password) {
+                                                                                std::string password,
+                                                                                const std::string& client) {
+  if (auto limited = throttle_client(client)) {
+    co_return unexpected(std::move(*limited));
+  }
   const std::string normalized = store::normalize_email(email);
   if (auto checked = check_login(normalized, password); !checked) {
     co_return unexpected(AuthError{AuthErrorKind::kInvalidInput, checked.error().message, checked.error().field});
+  }
+  // Checked before the store is asked, the same for every email: the limit says
+  // nothing about whether the account exists.
+  if (auto wait = failed_logins_.check(normalized, RateLimiter::Clock::now())) {
+    log::warn("rate limit: too many failed logins for {}; refused for {} s", normalized, wait->count());
+    AuthError limited = auth_error(AuthErrorKind::kRateLimited);
+    limited.retry_after = *wait;
+    co_return unexpected(std::move(limited));
   }
   auto found = co_await users_.find_by_email(normalized);
   if (!found) {
@@ -113,11 +143,13 @@ boost::asio::awaitable<Result<store::User, AuthError>> AuthService::authenticate
   }
   if (!found->has_value()) {
     co_await passwords_.verify_nothing(std::move(password));  // same time as a wrong password
+    failed_logins_.take(normalized, RateLimiter::Clock::now());
     co_return unexpected(auth_error(AuthErrorKind::kInvalidCredentials));
   }
   store::User user = std::move(**found);
   const bool matches = co_await passwords_.verify(std::move(password), user.password_hash);
   if (!matches) {
+    failed_logins_.take(normalized, RateLimiter::Clock::now());
     co_return unexpected(auth_error(AuthErrorKind::kInvalidCredentials));
   }
   // Said only to someone who knows the password: it reveals nothing to a guesser.
@@ -141,8 +173,9 @@ boost::asio::awaitable<void> AuthService::remember_connectycube_id(store::User& 
 }
 
 boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login(std::string email,
-                                                                         std::string password) {
-  auto user = co_await authenticate(std::move(email), password);
+                                                                         std::string password,
+                                                                         std::string client) {
+  auto user = co_await authenticate(std::move(email), password, client);
   if (!user) {
     co_return unexpected(std::move(user).error());
   }
@@ -174,8 +207,9 @@ boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login(std::s
 }
 
 boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login_by_token(std::string email,
-                                                                                  std::string password) {
-  auto user = co_await authenticate(std::move(email), std::move(password));
+                                                                                  std::string password,
+                                                                                  std::string client) {
+  auto user = co_await authenticate(std::move(email), std::move(password), client);
   if (!user) {
     co_return unexpected(std::move(user).error());
   }

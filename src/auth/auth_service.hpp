@@ -6,6 +6,7 @@
 #include "auth/credentials.hpp"
 #include "auth/jwt.hpp"
 #include "auth/password.hpp"
+#include "auth/rate_limiter.hpp"
 #include "common/result.hpp"
 #include "connectycube/connectycube.hpp"
 #include "store/user.hpp"
@@ -39,6 +40,12 @@ struct AuthOptions {
   /// users that are gone or disabled, or issued before the last password change (one
   /// store read per check). Off: access tokens are stateless until they expire.
   bool strict_tokens = false;
+  /// CUBEAUTH_RATE_PER_CLIENT_*: login, login_By_token, register and refresh attempts per
+  /// client address (a NAT'ed office shares one: generous).
+  RateLimit per_client{30, 30};
+  /// CUBEAUTH_RATE_FAILED_LOGINS_*: failed logins per account (by email, whether or
+  /// not it exists, so the limit reveals nothing).
+  RateLimit failed_logins_per_account{10, 6};
 };
 
 /// What ConnectyCube gave a login: a session token and its user id, or why not.
@@ -82,17 +89,21 @@ class AuthService {
 
   /// Stores the user, then (CONNECTYCUBE_SIGNUP) signs it up on ConnectyCube and stores
   /// its id. Leaves nothing behind on either side when a step fails.
-  boost::asio::awaitable<Result<store::User, AuthError>> register_user(Registration input);
+  boost::asio::awaitable<Result<store::User, AuthError>> register_user(Registration input,
+                                                                     std::string client = {});
 
   /// Checks the credentials, issues a JWT, then asks ConnectyCube for a session with
   /// the same email and password (its failure does not fail the login).
-  boost::asio::awaitable<Result<LoginResult, AuthError>> login(std::string email, std::string password);
+  /// `client` (the caller's address) is rate-limited; empty: not limited by address.
+  boost::asio::awaitable<Result<LoginResult, AuthError>> login(std::string email, std::string password,
+                                                               std::string client = {});
 
   /// As login, but the ConnectyCube session is the Custom Identity Provider one:
   /// login = the JWT just issued, password = CIDP_PASSWORD. Stores the ConnectyCube
   /// user id when the user had none.
   boost::asio::awaitable<Result<LoginResult, AuthError>> login_by_token(std::string email,
-                                                                        std::string password);
+                                                                        std::string password,
+                                                                        std::string client = {});
 
   /// The claims of a token cubeauth (or the old server, same secret) issued.
   Result<TokenClaims, AuthError> verify_token(std::string_view token) const;
@@ -109,7 +120,8 @@ class AuthService {
 
   /// Uses the refresh token once: a new access token and a new refresh token of the same
   /// family. A token presented twice revokes its family (and fails).
-  boost::asio::awaitable<Result<SessionResult, AuthError>> refresh(std::string refresh_token);
+  boost::asio::awaitable<Result<SessionResult, AuthError>> refresh(std::string refresh_token,
+                                                                   std::string client = {});
 
   /// Revokes the refresh token's session. Succeeds for unknown tokens too (nothing to
   /// revoke, and nothing learnt).
@@ -160,7 +172,10 @@ class AuthService {
 
  private:
   boost::asio::awaitable<Result<store::User, AuthError>> authenticate(std::string email,
-                                                                     std::string password);
+                                                                     std::string password,
+                                                                     const std::string& client);
+  /// kRateLimited with its Retry-After when `client` has no attempt left.
+  std::optional<AuthError> throttle_client(const std::string& client);
   boost::asio::awaitable<Result<std::int64_t, AuthError>> sign_up_on_connectycube(
       const Registration& registration);
   boost::asio::awaitable<void> remember_connectycube_id(store::User& user, std::int64_t id);
@@ -184,6 +199,8 @@ class AuthService {
   const JwtCodec& tokens_;
   AuthOptions options_;
   Clock clock_;
+  RateLimiter client_attempts_;
+  RateLimiter failed_logins_;
 };
 
 }  // namespace cubeauth::auth

@@ -97,7 +97,11 @@ boost::asio::awaitable<Result<std::string, AuthError>> AuthService::open_refresh
   co_return token;
 }
 
-boost::asio::awaitable<Result<SessionResult, AuthError>> AuthService::refresh(std::string refresh_token) {
+boost::asio::awaitable<Result<SessionResult, AuthError>> AuthService::refresh(std::string refresh_token,
+                                                                               std::string client) {
+  if (auto limited = throttle_client(client)) {
+    co_return unexpected(std::move(*limited));
+  }
   if (refresh_token.empty() || refresh_token.size() > kMaxRefreshTokenSize) {
     co_return unexpected(auth_error(AuthErrorKind::kInvalidRefreshToken));
   }

@@ -27,10 +27,19 @@ class Client final : public ConnectyCube {
       std::string email, std::string password) override;
   boost::asio::awaitable<Result<Session, Error>> create_session_with_login(
       std::string login, std::string password) override;
+  boost::asio::awaitable<Result<User, Error>> update_user(std::string session_token,
+                                                          std::int64_t user_id,
+                                                          UserUpdate update) override;
+  boost::asio::awaitable<Result<void, Error>> delete_user_in_session(std::string session_token,
+                                                                     std::int64_t user_id) override;
   boost::asio::awaitable<Result<void, Error>> delete_user(std::int64_t user_id, std::string email,
                                                           std::string password) override;
 
  private:
+  /// Sends `request`; any answer outside 2xx becomes its Error.
+  boost::asio::awaitable<Result<IncomingResponse, Error>> send_checked(OutgoingRequest request);
+  /// Whether user `user_id` still exists, asked in a fresh application session.
+  boost::asio::awaitable<Result<bool, Error>> user_exists(std::int64_t user_id);
   boost::asio::awaitable<Result<Session, Error>> create_session(std::string_view field,
                                                                 std::string credential,
                                                                 std::string password);

@@ -4,6 +4,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "common/result.hpp"
@@ -15,6 +16,29 @@ namespace cubeauth::connectycube {
 struct Session {
   std::string token;         ///< opaque; send as CB-Token, or as the chat password
   std::int64_t user_id = 0;  ///< the ConnectyCube user id
+};
+
+/// A password change as PUT /users/{id} takes it: the new password and the current one,
+/// both sent (connectycube-api.md 3.2).
+struct PasswordChange {
+  std::string old_password;
+  std::string password;
+};
+
+/// What update_user changes; members left unset are not sent.
+struct UserUpdate {
+  std::optional<std::string> full_name;
+  std::optional<PasswordChange> password_change;
+};
+
+/// A ConnectyCube user as the service returns it (the fields cubeauth reads); a field the
+/// service returns as null is "".
+struct User {
+  std::int64_t id = 0;
+  std::string login;
+  std::string email;
+  std::string full_name;
+  std::string external_id;
 };
 
 class ConnectyCube {
@@ -36,8 +60,33 @@ class ConnectyCube {
   virtual boost::asio::awaitable<Result<Session, Error>> create_session_with_login(
       std::string login, std::string password) = 0;
 
+  /// Changes user `user_id` in that user's own session (PUT /users/{id}); returns the user
+  /// as updated. Failures:
+  /// - kInvalidInput (422): field_messages name the field, e.g. {"old_password": ["is
+  ///   invalid"]} for a wrong current password, {"password": ["is too short (minimum is 6
+  ///   characters)"]}, {"full_name": [...]}; the service's words are safe to show.
+  /// - kUnauthorized: http_status 401 when the session is missing or expired (create a new
+  ///   one), 403 when the session is not `user_id`'s own (or is an application session).
+  /// - kNotFound (404): no such user.
+  /// - kUnavailable: network, timeout, 5xx, 429. A password change is never resent by the
+  ///   client (a resend after a lost answer would meet "old_password is invalid"), so after
+  ///   kUnavailable its outcome is unknown: a session with the new password tells. A
+  ///   full_name-only update is idempotent and is retried like a session.
+  virtual boost::asio::awaitable<Result<User, Error>> update_user(std::string session_token,
+                                                                  std::int64_t user_id,
+                                                                  UserUpdate update) = 0;
+
+  /// Deletes user `user_id` in that user's own session (DELETE /users/{id}); the user's
+  /// sessions end with it. Idempotent: when the user is already gone (deleted earlier, or by
+  /// this very call whose first answer was lost and was resent) the answer is kNotFound
+  /// (http_status 404), which a retrying caller treats as done. Other failures: kUnauthorized
+  /// (401: the session is missing or expired and the user still exists; 403: another user's
+  /// session, or an application session), kUnavailable.
+  virtual boost::asio::awaitable<Result<void, Error>> delete_user_in_session(
+      std::string session_token, std::int64_t user_id) = 0;
+
   /// Deletes user `user_id` (undo of a sign-up): creates that user's session with
-  /// email and password, then DELETE /users/{id}.
+  /// email and password, then delete_user_in_session.
   virtual boost::asio::awaitable<Result<void, Error>> delete_user(std::int64_t user_id,
                                                                   std::string email,
                                                                   std::string password) = 0;

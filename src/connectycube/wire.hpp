@@ -27,11 +27,27 @@ OutgoingRequest create_session(const Endpoint& endpoint, std::string_view app_id
                                std::string_view auth_key, std::string_view credential_field,
                                std::string_view credential, std::string_view password);
 
+/// POST {base}/session.json {"application_id","auth_key"}: an application session (no user).
+OutgoingRequest create_app_session(const Endpoint& endpoint, std::string_view app_id,
+                                   std::string_view auth_key);
+
+/// GET {base}/users/{id}.json with CB-Token (any session).
+OutgoingRequest get_user(const Endpoint& endpoint, std::int64_t user_id, std::string_view token);
+
+/// PUT {base}/users/{id}.json {"user":{"full_name"?, "password"?, "old_password"?}} with
+/// CB-Token. Retry-safe only without a password change.
+OutgoingRequest update_user(const Endpoint& endpoint, std::int64_t user_id, std::string_view token,
+                            const UserUpdate& update);
+
 /// DELETE {base}/users/{id}.json with CB-Token, no body.
 OutgoingRequest delete_user(const Endpoint& endpoint, std::int64_t user_id, std::string_view token);
 
 /// Reads {"session":{"token": "...", "user_id": N}} of a user session.
 Result<Session, Error> parse_session(const IncomingResponse& response);
+/// Reads the token of any session, application sessions included.
+Result<std::string, Error> parse_session_token(const IncomingResponse& response);
+/// Reads {"user":{"id": N, "login", "email", "full_name", "external_id"}} (nulls as "").
+Result<User, Error> parse_user(const IncomingResponse& response);
 /// Reads {"user":{"id": N}}.
 Result<std::int64_t, Error> parse_user_id(const IncomingResponse& response);
 

@@ -9,7 +9,11 @@ std::string normalize_email(std::string_view email) {
     return {};
   }
   const auto last = email.find_last_not_of(kSpace);
-  std::string out(email.substr(first, last - first + 1));
+  return ascii_lower(email.substr(first, last - first + 1));
+}
+
+std::string ascii_lower(std::string_view text) {
+  std::string out(text);
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') {
       c = static_cast<char>(c - 'A' + 'a');

@@ -9,4 +9,7 @@ namespace cubeauth::store {
 
 std::string normalize_email(std::string_view email);
 
+/// `text` with its ASCII letters lower-cased (other bytes as they are).
+std::string ascii_lower(std::string_view text);
+
 }  // namespace cubeauth::store

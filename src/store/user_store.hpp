@@ -66,14 +66,17 @@ class UserStore {
                                                                         bool disabled) = 0;
 
   /// Replaces the user's extra roles (sorted, no duplicates, "user" never stored).
-  /// kNotFound for an unknown id.
+  /// kNotFound for an unknown id. Role names are [a-z0-9_-]{1,32} (store/roles.hpp):
+  /// another name fails the call with kInternal and stores nothing.
   virtual boost::asio::awaitable<Result<void, StoreError>> set_roles(
       std::string id, std::vector<std::string> roles) = 0;
 
-  /// Users in ascending id order, filtered and paged as `query` says.
+  /// Users in ascending id order, filtered and paged as `query` says. An after_id
+  /// that is no ObjectId, or a limit of 0, gives an empty page.
   virtual boost::asio::awaitable<Result<UserPage, StoreError>> list_users(UserQuery query) = 0;
 
-  /// Stores the first token of a new family (a login).
+  /// Stores the first token of a new family (a login). kNotFound when no user has
+  /// token.user_id.
   virtual boost::asio::awaitable<Result<void, StoreError>> create_refresh_token(
       NewRefreshToken token) = 0;
 

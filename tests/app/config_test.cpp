@@ -24,6 +24,27 @@ TEST(LoadConfig, HasTheContractDefaults) {
   EXPECT_FALSE(config->connectycube_enabled());
 }
 
+TEST(LoadConfig, ReadsTheAccountLifecycleVariables) {
+  const auto defaults = load_config({});
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->refresh_token_expires_in, std::chrono::hours(24 * 30));
+  EXPECT_TRUE(defaults->admin_emails.empty());
+  EXPECT_FALSE(defaults->strict_tokens);
+
+  const auto set = load_config({{"REFRESH_TOKEN_EXPIRES_IN", "7d"},
+                                {"ADMIN_EMAILS", " Root@Example.org, ,ops@example.org "},
+                                {"CUBEAUTH_STRICT_TOKENS", "true"}});
+  ASSERT_TRUE(set);
+  EXPECT_EQ(set->refresh_token_expires_in, std::chrono::hours(24 * 7));
+  EXPECT_EQ(set->admin_emails, (std::vector<std::string>{"root@example.org", "ops@example.org"}));
+  EXPECT_TRUE(set->strict_tokens);
+
+  const auto bad = load_config({{"ADMIN_EMAILS", "root@example.org,not-an-email"}});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().variable, "ADMIN_EMAILS");
+  EXPECT_NE(bad.error().message.find("not-an-email"), std::string::npos);
+}
+
 TEST(LoadConfig, GeneratesARandomSecretInDevelopmentAndWarns) {
   const auto first = load_config({});
   const auto second = load_config({});

@@ -47,6 +47,20 @@ TEST(JwtCodec, SignsTheOldServersPayloadAndVerifiesIt) {
   EXPECT_EQ(claims->expires_at, 1'717'003'600);
 }
 
+TEST(JwtCodec, CarriesRolesWhenGivenAndRefusesRolesThatAreNotStrings) {
+  JwtCodec codec("secret");
+  const std::string token = codec.sign("id", "a@b.co", kNow, 60s, {"user", "admin"});
+  const auto claims = codec.verify(token, kNow);
+  ASSERT_TRUE(claims);
+  EXPECT_EQ(claims->roles, (std::vector<std::string>{"user", "admin"}));
+  EXPECT_TRUE(claims->has_role("admin"));
+  EXPECT_FALSE(codec.verify(codec.sign("id", "a@b.co", kNow, 60s), kNow)->has_role("user"));
+
+  const std::string not_a_list = signed_token("secret", R"({"alg":"HS256","typ":"JWT"})",
+                                              R"({"id":"id","email":"a@b.co","roles":"admin","exp":1717000060})");
+  EXPECT_EQ(codec.verify(not_a_list, kNow).error(), JwtError::kMissingClaims);
+}
+
 TEST(JwtCodec, RefusesAnExpiredToken) {
   JwtCodec codec("secret");
   const std::string token = codec.sign("id", "a@b.co", kNow, 60s);

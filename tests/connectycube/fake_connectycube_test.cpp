@@ -57,5 +57,120 @@ TEST(FakeConnectyCube, AcceptsOnlyMappedLogins) {
   EXPECT_EQ(refused.error().kind, ErrorKind::kInvalidInput);
 }
 
+Session session_of(FakeConnectyCube& fake, const std::string& email,
+                   const std::string& password = "Lantern-8812") {
+  auto session = run([&]() { return fake.create_session_with_email(email, password); });
+  EXPECT_TRUE(session);
+  return session ? *session : Session{};
+}
+
+UserUpdate password_change(std::string old_password, std::string password) {
+  return UserUpdate{std::nullopt, PasswordChange{std::move(old_password), std::move(password)}};
+}
+
+TEST(FakeConnectyCube, UpdatesAUserInItsOwnSessionAndRecordsTheCall) {
+  FakeConnectyCube fake;
+  const auto id = fake.add_user("a@b.io", "Lantern-8812", "A");
+  const Session session = session_of(fake, "a@b.io");
+  auto user = run([&]() {
+    return fake.update_user(session.token, id,
+                            UserUpdate{"A B", PasswordChange{"Lantern-8812", "Harbour-4471"}});
+  });
+  ASSERT_TRUE(user) << user.error().message;
+  EXPECT_EQ(user->full_name, "A B");
+  EXPECT_EQ(user->email, "a@b.io");
+  EXPECT_EQ(fake.user(id)->password, "Harbour-4471");
+  const auto call = fake.calls().back();
+  EXPECT_EQ(call.operation, Operation::kUpdateUser);
+  EXPECT_EQ(call.token, session.token);
+  EXPECT_EQ(call.user_id, id);
+  ASSERT_TRUE(call.update && call.update->password_change);
+  EXPECT_EQ(call.update->password_change->old_password, "Lantern-8812");
+}
+
+TEST(FakeConnectyCube, RefusesAWrongOldPasswordAndBadFieldsLikeTheService) {
+  FakeConnectyCube fake;
+  const auto id = fake.add_user("a@b.io", "Lantern-8812");
+  const Session session = session_of(fake, "a@b.io");
+  const auto refused = [&](UserUpdate change) {
+    auto user = run([&]() { return fake.update_user(session.token, id, change); });
+    EXPECT_FALSE(user);
+    return user ? Error{} : user.error();
+  };
+  const Error wrong = refused(password_change("nope-nope", "Harbour-4471"));
+  EXPECT_EQ(wrong.kind, ErrorKind::kInvalidInput);
+  EXPECT_EQ(wrong.field_messages.at("old_password").at(0), "is invalid");
+  EXPECT_EQ(refused(password_change("Lantern-8812", "short")).field_messages.count("password"), 1u);
+  EXPECT_EQ(refused(UserUpdate{"", std::nullopt}).field_messages.count("full_name"), 1u);
+  EXPECT_EQ(fake.user(id)->password, "Lantern-8812");
+}
+
+TEST(FakeConnectyCube, AnswersForeignAndDeadSessionsLikeTheService) {
+  FakeConnectyCube fake;
+  const auto id = fake.add_user("a@b.io", "Lantern-8812");
+  const auto other = fake.add_user("c@d.io", "Lantern-8812");
+  const Session session = session_of(fake, "a@b.io");
+  auto foreign = run([&]() { return fake.update_user(session.token, other, UserUpdate{"X", {}}); });
+  ASSERT_FALSE(foreign);
+  EXPECT_EQ(foreign.error().http_status, 403);
+  fake.expire_sessions();
+  auto dead = run([&]() { return fake.update_user(session.token, id, UserUpdate{"X", {}}); });
+  ASSERT_FALSE(dead);
+  EXPECT_EQ(dead.error().kind, ErrorKind::kUnauthorized);
+  EXPECT_EQ(dead.error().http_status, 401);
+  auto kept = run([&]() { return fake.delete_user_in_session(session.token, id); });
+  ASSERT_FALSE(kept);
+  EXPECT_EQ(kept.error().http_status, 401);
+  EXPECT_TRUE(fake.user(id));
+}
+
+TEST(FakeConnectyCube, DeletesInASessionThenAnswersNotFound) {
+  FakeConnectyCube fake;
+  const auto id = fake.add_user("a@b.io", "Lantern-8812");
+  const Session session = session_of(fake, "a@b.io");
+  EXPECT_TRUE(run([&]() { return fake.delete_user_in_session(session.token, id); }));
+  EXPECT_FALSE(fake.user(id));
+  auto again = run([&]() { return fake.delete_user_in_session(session.token, id); });
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(fake.call_count(Operation::kDeleteUserInSession), 2u);
+}
+
+TEST(FakeConnectyCube, AScriptedFailureAfterTheEffectStillChangesTheUser) {
+  FakeConnectyCube fake;
+  const auto id = fake.add_user("a@b.io", "Lantern-8812");
+  const Session session = session_of(fake, "a@b.io");
+  fake.fail_next(Operation::kUpdateUser, unavailable_error("down"));
+  auto before = run([&]() {
+    return fake.update_user(session.token, id, password_change("Lantern-8812", "Harbour-4471"));
+  });
+  ASSERT_FALSE(before);
+  EXPECT_EQ(fake.user(id)->password, "Lantern-8812");
+  fake.fail_next_after_effect(Operation::kUpdateUser, unavailable_error("answer lost"));
+  auto after = run([&]() {
+    return fake.update_user(session.token, id, password_change("Lantern-8812", "Harbour-4471"));
+  });
+  ASSERT_FALSE(after);
+  EXPECT_EQ(after.error().kind, ErrorKind::kUnavailable);
+  EXPECT_EQ(fake.user(id)->password, "Harbour-4471");
+  fake.fail_next_after_effect(Operation::kDeleteUserInSession, unavailable_error("answer lost"));
+  EXPECT_FALSE(run([&]() { return fake.delete_user_in_session(session.token, id); }));
+  EXPECT_FALSE(fake.user(id));
+}
+
+TEST(FakeConnectyCube, LetsALoginSessionActOnTheUserItCreated) {
+  FakeConnectyCube fake;
+  fake.accept_login("jwt-1", 77);
+  auto session = run([&]() { return fake.create_session_with_login("jwt-1", "cidp"); });
+  ASSERT_TRUE(session);
+  auto user = run([&]() {
+    return fake.update_user(session->token, 77, UserUpdate{"Via CIdP", {}});
+  });
+  ASSERT_TRUE(user) << user.error().message;
+  EXPECT_EQ(user->login, "jwt-1");
+  EXPECT_TRUE(run([&]() { return fake.delete_user_in_session(session->token, 77); }));
+  EXPECT_EQ(fake.user_count(), 0u);
+}
+
 }  // namespace
 }  // namespace cubeauth::connectycube::testing

@@ -25,6 +25,14 @@ auto run(MakeAwaitable make) {
   return future.get();
 }
 
+/// Which requests an injected fault hits (default: all) and whether it acts after the
+/// request took effect (its answer lost, late or replaced) instead of before.
+struct FaultRoute {
+  std::string method;  ///< e.g. "PUT"
+  std::string path;    ///< e.g. "/users/*" ('*' within one segment; ".json" ignored)
+  bool after = false;
+};
+
 class EmulatorThread {
  public:
   explicit EmulatorThread(emulator::EmulatorOptions options = default_options())
@@ -74,16 +82,19 @@ class EmulatorThread {
     return {response->status, ec ? boost::json::value(response->body) : parsed};
   }
 
-  void fail_next(int count, int status) {
-    call("POST", "/_emulator/fail",
-         boost::json::serialize(boost::json::object{{"count", count}, {"status", status}}));
+  using Route = FaultRoute;
+
+  void fail_next(int count, int status, const Route& route = {}) {
+    boost::json::object params{{"count", count}, {"status", status}};
+    call("POST", "/_emulator/fail", boost::json::serialize(with_route(params, route)));
   }
-  void add_latency(int ms, int count = -1) {
-    call("POST", "/_emulator/latency",
-         boost::json::serialize(boost::json::object{{"ms", ms}, {"count", count}}));
+  void add_latency(int ms, int count = -1, const Route& route = {}) {
+    boost::json::object params{{"ms", ms}, {"count", count}};
+    call("POST", "/_emulator/latency", boost::json::serialize(with_route(params, route)));
   }
-  void drop_next(int count) {
-    call("POST", "/_emulator/drop", boost::json::serialize(boost::json::object{{"count", count}}));
+  void drop_next(int count, const Route& route = {}) {
+    boost::json::object params{{"count", count}};
+    call("POST", "/_emulator/drop", boost::json::serialize(with_route(params, route)));
   }
   boost::json::array requests() {
     return call("GET", "/_emulator/requests").second.at("requests").as_array();
@@ -91,6 +102,19 @@ class EmulatorThread {
   void reset() { call("POST", "/_emulator/reset"); }
 
  private:
+  static boost::json::object& with_route(boost::json::object& params, const Route& route) {
+    if (!route.method.empty()) {
+      params["method"] = route.method;
+    }
+    if (!route.path.empty()) {
+      params["path"] = route.path;
+    }
+    if (route.after) {
+      params["after"] = true;
+    }
+    return params;
+  }
+
   boost::asio::io_context io_{1};
   emulator::Emulator emulator_;
   std::thread thread_;

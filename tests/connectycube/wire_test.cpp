@@ -55,6 +55,45 @@ TEST(Wire, DeleteUserCarriesTheTokenAndNoBody) {
   EXPECT_EQ(header(request, "Content-Type"), "application/x-www-form-urlencoded; charset=UTF-8");
 }
 
+TEST(Wire, UpdateUserSendsOnlyTheChangedFieldsAndResendsOnlyANameChange) {
+  auto name = wire::update_user(kEndpoint, 700031, "T0K", UserUpdate{"Nadia K", std::nullopt});
+  EXPECT_EQ(name.method, "PUT");
+  EXPECT_EQ(name.target, "/users/700031.json");
+  EXPECT_EQ(name.body, R"({"user":{"full_name":"Nadia K"}})");
+  EXPECT_EQ(header(name, "CB-Token"), "T0K");
+  EXPECT_EQ(header(name, "Content-Type"), "application/json;charset=utf-8");
+  EXPECT_TRUE(name.retry_safe);
+  auto password = wire::update_user(
+      kEndpoint, 700031, "T0K", UserUpdate{std::nullopt, PasswordChange{"old-pass", "new-pass"}});
+  EXPECT_EQ(password.body, R"({"user":{"password":"new-pass","old_password":"old-pass"}})");
+  EXPECT_FALSE(password.retry_safe);
+}
+
+TEST(Wire, AppSessionAndUserLookup) {
+  auto session = wire::create_app_session(kEndpoint, "5120", "Xk2pQr7sTuVw9yZ");
+  EXPECT_EQ(session.body, R"({"application_id":5120,"auth_key":"Xk2pQr7sTuVw9yZ"})");
+  EXPECT_TRUE(session.retry_safe);
+  auto lookup = wire::get_user(kEndpoint, 42, "T0K");
+  EXPECT_EQ(lookup.method, "GET");
+  EXPECT_EQ(lookup.target, "/users/42.json");
+  EXPECT_EQ(header(lookup, "CB-Token"), "T0K");
+  IncomingResponse app{201, "", {}, R"({"session":{"token":"APP","user_id":0}})"};
+  EXPECT_EQ(wire::parse_session_token(app).value(), "APP");
+}
+
+TEST(Wire, ParsesAUserWithNullsAsEmpty) {
+  IncomingResponse response{
+      200, "", {}, R"({"user":{"id":700031,"login":null,"email":"a@b.io","full_name":"A B"}})"};
+  auto user = wire::parse_user(response);
+  ASSERT_TRUE(user);
+  EXPECT_EQ(user->id, 700031);
+  EXPECT_EQ(user->login, "");
+  EXPECT_EQ(user->email, "a@b.io");
+  EXPECT_EQ(user->full_name, "A B");
+  response.body = R"({"user":{"login":"x"}})";
+  EXPECT_FALSE(wire::parse_user(response));
+}
+
 TEST(Wire, ParsesASessionWithNumberOrStringIds) {
   IncomingResponse response{
       201, "application/json", {}, R"({"session":{"token":"T0K","user_id":700031,"user":{}}})"};

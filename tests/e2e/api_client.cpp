@@ -85,6 +85,9 @@ Cubeauth::Cubeauth(std::map<std::string, std::string> environment) {
                                           {"CUBEAUTH_THREADS", "2"},
                                           {"JWT_SECRET", "e2e-secret"},
                                           {"BCRYPT_COST", "4"},
+                                          // Every test client is 127.0.0.1: the per-address
+                                          // limit has tests of its own.
+                                          {"CUBEAUTH_RATE_PER_CLIENT_BURST", "0"},
                                           {"DATABASE_URL", "sqlite://" + dir_.path() + "/cubeauth.db"}};
   for (auto& [name, value] : environment) {
     full[name] = value;

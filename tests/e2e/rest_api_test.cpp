@@ -127,5 +127,45 @@ TEST_F(RestApi, LoginRefreshMeAndLogoutWorkLikeTheirGraphqlTwins) {
   EXPECT_EQ(call(port(), "POST", "/auth/refresh", {{"refreshToken", again_refresh}}).status, 401u);
 }
 
+TEST(RateLimits, RefuseAClientOverItsBurstWithRetryAfterOnBothFrontDoors) {
+  Cubeauth server({{"CUBEAUTH_RATE_PER_CLIENT_BURST", "3"}, {"CUBEAUTH_RATE_PER_CLIENT_PER_MINUTE", "1"}});
+  const std::string email = unique_email("limited");
+  for (int i = 0; i < 3; ++i) {
+    const auto attempt = call(server.port(), "POST", "/auth/login", credentials(email));
+    EXPECT_EQ(attempt.status, 401u) << i;
+  }
+  const auto rest = http_request(server.port(), "POST", "/auth/login",
+                                 boost::json::serialize(credentials(email)), kJson);
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(rest->result_int(), 429u);
+  EXPECT_EQ((*rest)[boost::beast::http::field::retry_after], "60");
+  EXPECT_EQ(boost::json::parse(rest->body()).at("code"), "TOO_MANY_REQUESTS");
+
+  const auto graphql = post_graphql(server.port(), kLogin, {{"body", credentials(email)}});
+  EXPECT_EQ(graphql.code(), "TOO_MANY_REQUESTS");
+  EXPECT_EQ(graphql.errors().at(0).at("extensions").at("retryAfter"), 60);
+  const auto raw = http_request(server.port(), "POST", "/api",
+                                boost::json::serialize(boost::json::object{
+                                    {"query", kLogin}, {"variables", {{"body", credentials(email)}}}}),
+                                kJson);
+  EXPECT_EQ((*raw)[boost::beast::http::field::retry_after], "60");
+}
+
+TEST(RateLimits, LimitFailedLoginsPerAccountAlikeForKnownAndUnknownEmails) {
+  Cubeauth server({{"CUBEAUTH_RATE_FAILED_LOGINS_BURST", "2"}, {"CUBEAUTH_RATE_FAILED_LOGINS_PER_MINUTE", "1"}});
+  const std::string known = unique_email("known");
+  ASSERT_TRUE(post_graphql(server.port(), kRegister, registration(known)).errors().empty());
+  for (const std::string& email : {known, unique_email("unknown")}) {
+    for (int i = 0; i < 2; ++i) {
+      EXPECT_EQ(call(server.port(), "POST", "/auth/login", credentials(email, "Wrong-pass-1")).status, 401u);
+    }
+    const auto limited = call(server.port(), "POST", "/auth/login", credentials(email, "Wrong-pass-1"));
+    EXPECT_EQ(limited.status, 429u) << email;
+    EXPECT_EQ(limited.body.at("message"), "Too many attempts; please wait before trying again.");
+  }
+  // Even the right password waits: the limit is on the account, not on the guess.
+  EXPECT_EQ(call(server.port(), "POST", "/auth/login", credentials(known)).status, 429u);
+}
+
 }  // namespace
 }  // namespace cubeauth::testing

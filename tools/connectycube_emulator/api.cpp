@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <boost/json/value.hpp>
 #include <charconv>
 
@@ -54,6 +55,13 @@ std::string too_short(std::size_t minimum) {
 }
 std::string too_long(std::size_t maximum) {
   return "is too long (maximum is " + std::to_string(maximum) + " characters)";
+}
+
+/// Length in characters (UTF-8 code points), as Rails counts it.
+std::size_t characters(const std::string& text) {
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
 }
 
 const json::object* object_at(const json::object& params, std::string_view key) {
@@ -112,6 +120,9 @@ boost::asio::awaitable<http::Response> Api::handle(const http::Request& request)
   } else if (segments.size() == 2 && segments[0] == "users") {
     if (method == Verb::get) {
       co_return get_user(request, segments[1], *params);
+    }
+    if (method == Verb::put) {
+      co_return update_user(request, segments[1], *params);
     }
     if (method == Verb::delete_) {
       co_return delete_user(request, segments[1]);
@@ -334,6 +345,71 @@ http::Response Api::get_user(const http::Request& request, std::string_view whic
   if (user == nullptr) {
     return answer(Status::not_found, field_errors("base", "User not found"), *session);
   }
+  return answer(Status::ok, json::object{{"user", user_json(*user)}}, *session);
+}
+
+http::Response Api::update_user(const http::Request& request, std::string_view which,
+                                const Params& params) {
+  auto session = session_of(request);
+  if (!session) {
+    return std::move(session).error();
+  }
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(which.data(), which.data() + which.size(), id);
+  const bool own = ec == std::errc() && end == which.data() + which.size() &&
+                   (*session)->user_id != 0 && id == (*session)->user_id;
+  if (!own) {  // an application session, or another user's id: only the user may change itself
+    return answer(Status::forbidden, field_errors("base", "Forbidden. Need user."), *session);
+  }
+  User* user = store_.find_by_id(id);  // the session is live, so its user exists
+  const json::object* changes = object_at(params, "user");
+  if (user == nullptr || changes == nullptr) {
+    return answer(Status::unprocessable_entity, field_errors("base", "User is required"), *session);
+  }
+  json::object fields;
+  const auto add = [&fields](std::string_view field, std::string message) {
+    json::value& list = fields[field];
+    if (!list.is_array()) {
+      list = json::array();
+    }
+    list.as_array().emplace_back(message);
+  };
+  const bool names = changes->contains("full_name");
+  const std::string full_name = param_text(*changes, "full_name");
+  if (names) {
+    if (characters(full_name) < 1) {
+      add("full_name", too_short(1));
+    } else if (characters(full_name) > 200) {
+      add("full_name", too_long(200));
+    }
+  }
+  const bool changes_password = changes->contains("password");
+  const std::string password = param_text(*changes, "password");
+  if (changes_password) {
+    const std::string old_password = param_text(*changes, "old_password");
+    if (old_password.empty()) {
+      add("old_password", "can't be blank");
+    } else if (!user->password || *user->password != old_password) {
+      add("old_password", "is invalid");
+    }
+    if (password.empty()) {
+      add("password", "can't be blank");
+    } else if (password.size() < options_.password_min) {
+      add("password", too_short(options_.password_min));
+    } else if (password.size() > options_.password_max) {
+      add("password", too_long(options_.password_max));
+    }
+  }
+  if (!fields.empty()) {
+    return answer(Status::unprocessable_entity, json::object{{"errors", fields}}, *session);
+  }
+  if (names) {
+    user->full_name = full_name;
+  }
+  if (changes_password) {
+    user->password = password;
+  }
+  user->updated_at = iso_time(std::chrono::system_clock::now());
   return answer(Status::ok, json::object{{"user", user_json(*user)}}, *session);
 }
 

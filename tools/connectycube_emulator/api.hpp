@@ -33,6 +33,8 @@ class Api {
   http::Response delete_session(const http::Request& request);
   http::Response get_user(const http::Request& request, std::string_view which,
                           const Params& params);
+  http::Response update_user(const http::Request& request, std::string_view which,
+                             const Params& params);
   http::Response delete_user(const http::Request& request, std::string_view which);
 
   /// The user a login/email + password names: found, auto-created, or CIdP-verified.

@@ -41,6 +41,63 @@ std::int64_t param_number(const json::object& params, std::string_view key, std:
   }
 }
 
+/// "/users/100001.json?x=1" -> "/users/100001": the path as rules match it.
+std::string_view route_of(std::string_view target) {
+  target = target.substr(0, target.find('?'));
+  if (target.ends_with(".json")) {
+    target.remove_suffix(5);
+  }
+  return target;
+}
+
+/// Glob match where '*' stands for any run of characters within one path segment.
+bool glob_matches(std::string_view pattern, std::string_view text) {
+  if (pattern.empty()) {
+    return text.empty();
+  }
+  if (pattern.front() == '*') {
+    for (std::size_t taken = 0;; ++taken) {
+      if (glob_matches(pattern.substr(1), text.substr(taken))) {
+        return true;
+      }
+      if (taken == text.size() || text[taken] == '/') {
+        return false;
+      }
+    }
+  }
+  return !text.empty() && pattern.front() == text.front() &&
+         glob_matches(pattern.substr(1), text.substr(1));
+}
+
+/// One injected fault: which requests it hits, how many more times, and what it does.
+struct Fault {
+  std::string method;          ///< "" any; else upper case, e.g. "PUT"
+  std::string path;            ///< "" any; else a glob over the path without ".json" and query
+  std::int64_t remaining = 1;  ///< -1: every matching request
+  bool after = false;     ///< act after the request took effect (its answer is lost/late/replaced)
+  unsigned status = 503;  ///< fail
+  std::chrono::milliseconds delay{0};  ///< latency
+
+  bool matches(const http::Request& request) const {
+    if (!method.empty() && request.method_string() != method) {
+      return false;
+    }
+    return path.empty() || glob_matches(path, route_of(request.target()));
+  }
+};
+
+Fault fault_from(const json::object& params, std::int64_t default_count) {
+  Fault fault;
+  fault.method = param_text(params, "method");
+  std::transform(fault.method.begin(), fault.method.end(), fault.method.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  fault.path = std::string(route_of(param_text(params, "path")));
+  fault.remaining = param_number(params, "count", default_count);
+  const std::string after = param_text(params, "after");
+  fault.after = after == "true" || after == "1";
+  return fault;
+}
+
 }  // namespace
 
 class Emulator::Impl : public std::enable_shared_from_this<Impl> {
@@ -138,23 +195,63 @@ class Emulator::Impl : public std::enable_shared_from_this<Impl> {
       co_return control(request);
     }
     record(request);
-    if (drop_remaining_ > 0) {
-      --drop_remaining_;
+    // Each kind of fault takes at most one rule per request (the first that matches).
+    const std::optional<Fault> drop = take(drops_, request);
+    const std::optional<Fault> latency = take(latencies_, request);
+    const std::optional<Fault> fail = take(failures_, request);
+    if (drop && !drop->after) {
       co_return std::nullopt;
     }
-    if (latency_.count() > 0 && latency_remaining_ != 0) {
-      if (latency_remaining_ > 0) {
-        --latency_remaining_;
-      }
-      asio::steady_timer wait(io_, latency_);
+    if (latency && !latency->after) {
+      asio::steady_timer wait(io_, latency->delay);
       co_await wait.async_wait(kNoThrow);
     }
-    if (fail_remaining_ > 0) {
-      --fail_remaining_;
-      co_return http::json_response(static_cast<http::Status>(fail_status_),
-                                    json::object{{"errors", json::array{"Emulated failure"}}});
+    if (fail && !fail->after) {
+      co_return emulated_failure(fail->status);
     }
-    co_return co_await api_.handle(request);
+    http::Response response = co_await api_.handle(request);
+    // "after" faults: the request took effect, but its answer is lost, late or replaced.
+    if (drop) {
+      co_return std::nullopt;
+    }
+    if (latency) {
+      asio::steady_timer wait(io_, latency->delay);
+      co_await wait.async_wait(kNoThrow);
+    }
+    if (fail) {
+      co_return emulated_failure(fail->status);
+    }
+    co_return response;
+  }
+
+  static http::Response emulated_failure(unsigned status) {
+    return http::json_response(static_cast<http::Status>(status),
+                               json::object{{"errors", json::array{"Emulated failure"}}});
+  }
+
+  /// Consumes one use of the first rule in `faults` that matches `request`.
+  static std::optional<Fault> take(std::vector<Fault>& faults, const http::Request& request) {
+    for (auto it = faults.begin(); it != faults.end(); ++it) {
+      if (!it->matches(request)) {
+        continue;
+      }
+      Fault fault = *it;
+      if (it->remaining > 0 && --it->remaining == 0) {
+        faults.erase(it);
+      }
+      return fault;
+    }
+    return std::nullopt;
+  }
+
+  /// Replaces the rule of the same method and path in `faults` (count 0 only removes it).
+  static void set_fault(std::vector<Fault>& faults, Fault fault) {
+    std::erase_if(faults, [&fault](const Fault& existing) {
+      return existing.method == fault.method && existing.path == fault.path;
+    });
+    if (fault.remaining != 0) {
+      faults.push_back(std::move(fault));
+    }
   }
 
   void record(const http::Request& request) {
@@ -195,25 +292,29 @@ class Emulator::Impl : public std::enable_shared_from_this<Impl> {
                                  json::object{{"errors", json::array{"Unknown control"}}});
     }
     if (path == "fail") {
-      fail_remaining_ = param_number(params, "count", 1);
-      fail_status_ = static_cast<unsigned>(
+      Fault fault = fault_from(params, 1);
+      fault.status = static_cast<unsigned>(
           std::clamp<std::int64_t>(param_number(params, "status", 503), 100, 599));
+      set_fault(failures_, std::move(fault));
       return ok();
     }
     if (path == "latency") {
-      latency_ = std::chrono::milliseconds(param_number(params, "ms", 0));
-      latency_remaining_ = param_number(params, "count", -1);
+      Fault fault = fault_from(params, -1);
+      fault.delay = std::chrono::milliseconds(param_number(params, "ms", 0));
+      if (fault.delay.count() <= 0) {
+        fault.remaining = 0;  // ms 0 turns it off
+      }
+      set_fault(latencies_, std::move(fault));
       return ok();
     }
     if (path == "drop") {
-      drop_remaining_ = param_number(params, "count", 1);
+      set_fault(drops_, fault_from(params, 1));
       return ok();
     }
     if (path == "reset") {
-      fail_remaining_ = 0;
-      drop_remaining_ = 0;
-      latency_ = std::chrono::milliseconds(0);
-      latency_remaining_ = -1;
+      failures_.clear();
+      drops_.clear();
+      latencies_.clear();
       log_.clear();
       api_.clear();
       return ok();
@@ -227,11 +328,9 @@ class Emulator::Impl : public std::enable_shared_from_this<Impl> {
   EmulatorOptions options_;
   Api api_;
   json::array log_;
-  std::int64_t fail_remaining_ = 0;
-  unsigned fail_status_ = 503;
-  std::int64_t drop_remaining_ = 0;
-  std::chrono::milliseconds latency_{0};
-  std::int64_t latency_remaining_ = -1;  ///< -1: every request
+  std::vector<Fault> failures_;
+  std::vector<Fault> latencies_;
+  std::vector<Fault> drops_;
 };
 
 Emulator::Emulator(asio::io_context& io, EmulatorOptions options)

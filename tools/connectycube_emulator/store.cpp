@@ -151,7 +151,7 @@ json::object user_json(const User& user) {
                       {"timezone", nullptr},
                       {"is_guest", nullptr},
                       {"created_at", user.created_at},
-                      {"updated_at", user.created_at},
+                      {"updated_at", user.updated_at.empty() ? user.created_at : user.updated_at},
                       {"last_request_at", nullptr}};
 }
 

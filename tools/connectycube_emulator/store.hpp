@@ -20,6 +20,7 @@ struct User {
   std::string external_id;              ///< "" when unset
   std::optional<std::string> password;  ///< CIdP users have none
   std::string created_at;
+  std::string updated_at;  ///< "" until the first update (then created_at is not it)
 };
 
 struct SessionRecord {

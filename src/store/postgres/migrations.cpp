@@ -20,6 +20,32 @@ constexpr std::array kMigrations = {
               "  updated_at timestamptz NOT NULL"
               ");"
               "CREATE UNIQUE INDEX users_email_lower ON users (lower(email));"},
+    // Issue 9. Old rows get no roles, not disabled, no password change. A refresh
+    // token belongs to a family (one login); rotations lock the family row, and
+    // revoking it revokes its tokens, present and future. Both go with their user.
+    Migration{2, "account lifecycle",
+              "ALTER TABLE users"
+              "  ADD COLUMN roles text[] NOT NULL DEFAULT '{}',"
+              "  ADD COLUMN disabled boolean NOT NULL DEFAULT false,"
+              "  ADD COLUMN password_changed_at timestamptz;"
+              "CREATE TABLE refresh_families ("
+              "  family_id text PRIMARY KEY,"
+              "  user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+              "  revoked boolean NOT NULL DEFAULT false,"
+              "  created_at timestamptz NOT NULL"
+              ");"
+              "CREATE INDEX refresh_families_user ON refresh_families (user_id);"
+              "CREATE TABLE refresh_tokens ("
+              "  token_hash text PRIMARY KEY,"
+              "  family_id text NOT NULL REFERENCES refresh_families (family_id)"
+              "    ON DELETE CASCADE,"
+              "  user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+              "  issued_at timestamptz NOT NULL,"
+              "  expires_at timestamptz NOT NULL,"
+              "  used_at timestamptz"
+              ");"
+              "CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id);"
+              "CREATE INDEX refresh_tokens_user ON refresh_tokens (user_id);"},
 };
 
 }  // namespace

@@ -10,20 +10,22 @@
 #include <utility>
 #include <vector>
 
+#include "common/blocking.hpp"
 #include "common/logging.hpp"
 #include "store/detail/availability.hpp"
 #include "store/detail/handle_pool.hpp"
 #include "store/detail/millis.hpp"
-#include "common/blocking.hpp"
 #include "store/email.hpp"
 #include "store/object_id.hpp"
 #include "store/postgres/migrations.hpp"
+#include "store/roles.hpp"
 
 namespace cubeauth::store {
 namespace {
 
 // SQLSTATE codes (PostgreSQL docs, appendix A).
 constexpr std::string_view kUniqueViolation = "23505";
+constexpr std::string_view kForeignKeyViolation = "23503";
 
 struct PreparedQuery {
   const char* name;
@@ -34,7 +36,9 @@ struct PreparedQuery {
 #define CUBEAUTH_USER_COLUMNS                                         \
   "id, email, first_name, last_name, password_hash, connectycube_id," \
   " (extract(epoch FROM created_at) * 1000)::bigint,"                 \
-  " (extract(epoch FROM updated_at) * 1000)::bigint"
+  " (extract(epoch FROM updated_at) * 1000)::bigint,"                 \
+  " array_to_string(roles, ','), disabled,"                           \
+  " (extract(epoch FROM password_changed_at) * 1000)::bigint"
 #define CUBEAUTH_MILLIS(n) "(timestamptz 'epoch' + $" #n "::bigint * interval '1 millisecond')"
 
 constexpr PreparedQuery kInsert{
@@ -54,8 +58,79 @@ constexpr PreparedQuery kSetConnectyCubeId{
     3};
 constexpr PreparedQuery kDelete{"cubeauth_delete_user", "DELETE FROM users WHERE id = $1", 1};
 constexpr PreparedQuery kPing{"cubeauth_ping", "SELECT 1", 0};
-constexpr std::array kQueries = {kInsert, kFindByEmail, kFindById, kSetConnectyCubeId,
-                                 kDelete, kPing};
+constexpr PreparedQuery kSetPassword{
+    "cubeauth_set_password",
+    "UPDATE users SET password_hash = $2, password_changed_at = " CUBEAUTH_MILLIS(
+        3) ", updated_at = " CUBEAUTH_MILLIS(4) " WHERE id = $1",
+    4};
+constexpr PreparedQuery kSetProfile{
+    "cubeauth_set_profile",
+    "UPDATE users SET first_name = $2, last_name = $3, updated_at = " CUBEAUTH_MILLIS(
+        4) " WHERE id = $1",
+    4};
+constexpr PreparedQuery kSetDisabled{
+    "cubeauth_set_disabled",
+    "UPDATE users SET disabled = $2::boolean, updated_at = " CUBEAUTH_MILLIS(3) " WHERE id = $1",
+    3};
+constexpr PreparedQuery kSetRoles{"cubeauth_set_roles",
+                                  "UPDATE users SET roles = string_to_array($2, ','),"
+                                  " updated_at = " CUBEAUTH_MILLIS(3) " WHERE id = $1",
+                                  3};
+// strpos has no wildcards; both sides are folded by the same lower().
+constexpr PreparedQuery kList{"cubeauth_list_users",
+                              "SELECT " CUBEAUTH_USER_COLUMNS
+                              " FROM users WHERE id > $1"
+                              " AND ($2 = '' OR strpos(lower(email), lower($2)) > 0)"
+                              " ORDER BY id LIMIT $3::bigint",
+                              3};
+// One statement: the family and its first token, or neither.
+constexpr PreparedQuery kCreateToken{
+    "cubeauth_create_refresh_token",
+    "WITH family AS (INSERT INTO refresh_families (family_id, user_id, created_at)"
+    " VALUES ($2, $3, " CUBEAUTH_MILLIS(4) ") RETURNING family_id)"
+    " INSERT INTO refresh_tokens (token_hash, family_id, user_id, issued_at, expires_at)"
+    " SELECT $1, family_id, $3, " CUBEAUTH_MILLIS(4) ", " CUBEAUTH_MILLIS(5) " FROM family",
+    5};
+constexpr PreparedQuery kInsertToken{
+    "cubeauth_insert_refresh_token",
+    "INSERT INTO refresh_tokens (token_hash, family_id, user_id, issued_at, expires_at)"
+    " VALUES ($1, $2, $3, " CUBEAUTH_MILLIS(4) ", " CUBEAUTH_MILLIS(5) ")",
+    5};
+// Locks the token's family row: rotations and revocations of one family take
+// turns. Only the family row is locked, so only its columns are fresh here.
+constexpr PreparedQuery kLockFamily{
+    "cubeauth_lock_refresh_family",
+    "SELECT f.family_id, f.user_id, f.revoked FROM refresh_families f"
+    " JOIN refresh_tokens t ON t.family_id = f.family_id WHERE t.token_hash = $1"
+    " FOR UPDATE OF f",
+    1};
+constexpr PreparedQuery kUseToken{
+    "cubeauth_use_refresh_token",
+    "UPDATE refresh_tokens SET used_at = " CUBEAUTH_MILLIS(
+        2) " WHERE token_hash = $1 AND used_at IS NULL AND expires_at > " CUBEAUTH_MILLIS(2),
+    2};
+constexpr PreparedQuery kTokenUsed{
+    "cubeauth_refresh_token_used",
+    "SELECT used_at IS NOT NULL FROM refresh_tokens WHERE token_hash = $1", 1};
+constexpr PreparedQuery kFindToken{
+    "cubeauth_find_refresh_token",
+    "SELECT family_id, user_id FROM refresh_tokens WHERE token_hash = $1", 1};
+constexpr PreparedQuery kRevokeFamily{
+    "cubeauth_revoke_refresh_family",
+    "UPDATE refresh_families SET revoked = true WHERE family_id = $1", 1};
+constexpr PreparedQuery kRevokeTokenFamily{
+    "cubeauth_revoke_token_family",
+    "UPDATE refresh_families f SET revoked = true FROM refresh_tokens t"
+    " WHERE t.token_hash = $1 AND f.family_id = t.family_id RETURNING f.user_id",
+    1};
+constexpr PreparedQuery kRevokeUserFamilies{
+    "cubeauth_revoke_user_refresh_families",
+    "UPDATE refresh_families SET revoked = true WHERE user_id = $1", 1};
+constexpr std::array kQueries = {
+    kInsert,    kFindByEmail, kFindById,     kSetConnectyCubeId, kDelete,
+    kPing,      kSetPassword, kSetProfile,   kSetDisabled,       kSetRoles,
+    kList,      kCreateToken, kInsertToken,  kLockFamily,        kUseToken,
+    kTokenUsed, kFindToken,   kRevokeFamily, kRevokeTokenFamily, kRevokeUserFamilies};
 
 #undef CUBEAUTH_USER_COLUMNS
 #undef CUBEAUTH_MILLIS
@@ -207,7 +282,56 @@ User read_user(const PgResult& result, int row) {
   }
   user.created_at = detail::from_millis(to_int64(PQgetvalue(result.get(), row, 6)));
   user.updated_at = detail::from_millis(to_int64(PQgetvalue(result.get(), row, 7)));
+  user.roles = split_roles(std::string_view(PQgetvalue(result.get(), row, 8)));
+  user.disabled = std::string_view(PQgetvalue(result.get(), row, 9)) == "t";
+  if (PQgetisnull(result.get(), row, 10) == 0) {
+    user.password_changed_at = detail::from_millis(to_int64(PQgetvalue(result.get(), row, 10)));
+  }
   return user;
+}
+
+std::string cell(const PgResult& result, int row, int column) {
+  return std::string(PQgetvalue(result.get(), row, column),
+                     static_cast<std::size_t>(PQgetlength(result.get(), row, column)));
+}
+
+/// BEGIN now; ROLLBACK at scope end unless committed.
+class PgTransaction {
+ public:
+  explicit PgTransaction(Connection& connection) : connection_(connection) {}
+  PgTransaction(const PgTransaction&) = delete;
+  PgTransaction& operator=(const PgTransaction&) = delete;
+  ~PgTransaction() {
+    if (open_ && !connection_.broken()) {
+      (void)connection_.exec("ROLLBACK");
+    }
+  }
+
+  Result<void, StoreError> begin() {
+    auto result = connection_.exec("BEGIN");
+    if (!succeeded(result)) {
+      return unexpected(failure(connection_, result, "begin"));
+    }
+    open_ = true;
+    return {};
+  }
+
+  Result<void, StoreError> commit() {
+    auto result = connection_.exec("COMMIT");
+    open_ = false;
+    if (!succeeded(result)) {
+      return unexpected(failure(connection_, result, "commit"));
+    }
+    return {};
+  }
+
+ private:
+  Connection& connection_;
+  bool open_ = false;
+};
+
+std::string millis_text(std::chrono::system_clock::time_point t) {
+  return std::to_string(detail::to_millis(t));
 }
 
 class PostgresUserStore final : public UserStore {
@@ -290,6 +414,165 @@ class PostgresUserStore final : public UserStore {
     }
     std::vector<std::string> parameters = {canonical_object_id(id)};
     co_return co_await change_one(kDelete, std::move(parameters));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> set_password(
+      std::string id, std::string password_hash,
+      std::chrono::system_clock::time_point changed_at) override {
+    if (!is_object_id(id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    std::vector<std::string> parameters = {canonical_object_id(id), std::move(password_hash),
+                                           millis_text(changed_at),
+                                           millis_text(detail::now_millis())};
+    co_return co_await change_one(kSetPassword, std::move(parameters));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> set_profile(std::string id,
+                                                               std::string first_name,
+                                                               std::string last_name) override {
+    if (!is_object_id(id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    std::vector<std::string> parameters = {canonical_object_id(id), std::move(first_name),
+                                           std::move(last_name), millis_text(detail::now_millis())};
+    co_return co_await change_one(kSetProfile, std::move(parameters));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> set_disabled(std::string id,
+                                                                bool disabled) override {
+    if (!is_object_id(id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    std::vector<std::string> parameters = {canonical_object_id(id), disabled ? "true" : "false",
+                                           millis_text(detail::now_millis())};
+    co_return co_await change_one(kSetDisabled, std::move(parameters));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> set_roles(
+      std::string id, std::vector<std::string> roles) override {
+    auto normal = normalize_roles(std::move(roles));
+    if (!normal) {
+      log::error("postgres: set_roles refused a role name that is not [a-z0-9_-]{{1,32}}");
+      co_return unexpected(StoreError::kInternal);
+    }
+    if (!is_object_id(id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    std::vector<std::string> parameters = {canonical_object_id(id), join_roles(*normal),
+                                           millis_text(detail::now_millis())};
+    co_return co_await change_one(kSetRoles, std::move(parameters));
+  }
+
+  boost::asio::awaitable<Result<UserPage, StoreError>> list_users(UserQuery query) override {
+    if (query.limit == 0 || (query.after_id && !is_object_id(*query.after_id))) {
+      co_return UserPage{};
+    }
+    const std::size_t limit = query.limit;
+    // One more than asked: whether another page follows.
+    std::vector<std::string> parameters = {
+        query.after_id ? canonical_object_id(*query.after_id) : std::string(),
+        ascii_lower(query.email_contains), std::to_string(limit + 1)};
+    auto work = [parameters = std::move(parameters), limit](Connection& connection,
+                                                            bool) -> Result<UserPage, StoreError> {
+      auto result = connection.exec(kList, parameters);
+      if (!succeeded(result)) {
+        return unexpected(failure(connection, result, "list users"));
+      }
+      UserPage page;
+      const int rows = PQntuples(result.get());
+      for (int row = 0; row < rows; ++row) {
+        if (page.users.size() == limit) {
+          page.next_after_id = page.users.back().id;
+          break;
+        }
+        page.users.push_back(read_user(result, row));
+      }
+      return page;
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> create_refresh_token(
+      NewRefreshToken token) override {
+    if (!is_object_id(token.user_id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    std::vector<std::string> parameters = {
+        token.token_hash, token.family_id, canonical_object_id(token.user_id),
+        millis_text(token.issued_at), millis_text(token.expires_at)};
+    auto work = [parameters = std::move(parameters)](Connection& connection,
+                                                     bool retry) -> Result<void, StoreError> {
+      auto result = connection.exec(kCreateToken, parameters);
+      if (succeeded(result)) {
+        return {};
+      }
+      if (sqlstate(result) == kForeignKeyViolation) {
+        return unexpected(StoreError::kNotFound);
+      }
+      if (retry && sqlstate(result) == kUniqueViolation) {
+        // The first attempt's insert may have committed before the connection died.
+        auto mine = connection.exec(kFindToken, {parameters[0]});
+        if (succeeded(mine) && PQntuples(mine.get()) == 1 && cell(mine, 0, 0) == parameters[1]) {
+          return {};
+        }
+      }
+      return unexpected(failure(connection, result, "insert refresh token"));
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<Rotation, StoreError>> rotate_refresh_token(
+      std::string presented_hash, NewRefreshToken next) override {
+    auto work = [presented = std::move(presented_hash), next = std::move(next)](
+                    Connection& connection, bool retry) -> Result<Rotation, StoreError> {
+      if (retry) {
+        // A first attempt that lost its connection may have committed: then the
+        // next token is stored, and the rotation happened.
+        auto mine = connection.exec(kFindToken, {next.token_hash});
+        if (!succeeded(mine)) {
+          return unexpected(failure(connection, mine, "find refresh token"));
+        }
+        if (PQntuples(mine.get()) == 1) {
+          return Rotation{RotationOutcome::kRotated, cell(mine, 0, 1), cell(mine, 0, 0)};
+        }
+      }
+      return rotate(connection, presented, next);
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<std::optional<std::string>, StoreError>> revoke_refresh_family(
+      std::string token_hash) override {
+    auto work = [token_hash = std::move(token_hash)](
+                    Connection& connection,
+                    bool) -> Result<std::optional<std::string>, StoreError> {
+      auto result = connection.exec(kRevokeTokenFamily, {token_hash});
+      if (!succeeded(result)) {
+        return unexpected(failure(connection, result, "revoke refresh token family"));
+      }
+      if (PQntuples(result.get()) == 0) {
+        return std::optional<std::string>();
+      }
+      return std::optional<std::string>(cell(result, 0, 0));
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> revoke_user_refresh_tokens(
+      std::string user_id) override {
+    if (!is_object_id(user_id)) {
+      co_return Result<void, StoreError>();
+    }
+    auto work = [user_id = canonical_object_id(user_id)](Connection& connection,
+                                                         bool) -> Result<void, StoreError> {
+      auto result = connection.exec(kRevokeUserFamilies, {user_id});
+      if (!succeeded(result)) {
+        return unexpected(failure(connection, result, "revoke refresh tokens"));
+      }
+      return {};
+    };
+    co_return co_await with_connection(std::move(work));
   }
 
   boost::asio::awaitable<Result<void, StoreError>> health() override {
@@ -403,6 +686,66 @@ class PostgresUserStore final : public UserStore {
       return {};
     };
     co_return co_await with_connection(std::move(work));
+  }
+
+  /// One rotation in a transaction: lock the family, then a conditional UPDATE of
+  /// the token decides; its changed-row count says whether this call won.
+  static Result<Rotation, StoreError> rotate(Connection& connection, const std::string& presented,
+                                             NewRefreshToken next) {
+    PgTransaction transaction(connection);
+    if (auto begun = transaction.begin(); !begun) {
+      return unexpected(begun.error());
+    }
+    auto family = connection.exec(kLockFamily, {presented});
+    if (!succeeded(family)) {
+      return unexpected(failure(connection, family, "lock refresh token family"));
+    }
+    Rotation rotation;
+    if (PQntuples(family.get()) == 0) {
+      return rotation;  // kUnknown
+    }
+    rotation.family_id = cell(family, 0, 0);
+    rotation.user_id = cell(family, 0, 1);
+    rotation.outcome = RotationOutcome::kRevoked;
+    if (std::string_view(PQgetvalue(family.get(), 0, 2)) == "t") {
+      return rotation;
+    }
+    const std::string at = millis_text(next.issued_at);
+    auto used = connection.exec(kUseToken, {presented, at});
+    if (!succeeded(used)) {
+      return unexpected(failure(connection, used, "use refresh token"));
+    }
+    if (std::string_view(PQcmdTuples(used.get())) == "1") {
+      auto inserted =
+          connection.exec(kInsertToken, {next.token_hash, rotation.family_id, rotation.user_id, at,
+                                         millis_text(next.expires_at)});
+      if (!succeeded(inserted)) {
+        return unexpected(failure(connection, inserted, "insert refresh token"));
+      }
+      if (auto committed = transaction.commit(); !committed) {
+        return unexpected(committed.error());
+      }
+      rotation.outcome = RotationOutcome::kRotated;
+      return rotation;
+    }
+    // Not live: used (a new snapshot, taken after the family lock, sees the
+    // winner's commit) or expired.
+    auto state = connection.exec(kTokenUsed, {presented});
+    if (!succeeded(state) || PQntuples(state.get()) != 1) {
+      return unexpected(failure(connection, state, "read refresh token"));
+    }
+    if (std::string_view(PQgetvalue(state.get(), 0, 0)) != "t") {
+      return rotation;  // expired: kRevoked
+    }
+    auto revoked = connection.exec(kRevokeFamily, {rotation.family_id});
+    if (!succeeded(revoked)) {
+      return unexpected(failure(connection, revoked, "revoke refresh token family"));
+    }
+    if (auto committed = transaction.commit(); !committed) {
+      return unexpected(committed.error());
+    }
+    rotation.outcome = RotationOutcome::kReused;
+    return rotation;
   }
 
   PostgresOptions options_;

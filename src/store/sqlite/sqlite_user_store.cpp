@@ -8,12 +8,13 @@
 #include <type_traits>
 #include <utility>
 
+#include "common/blocking.hpp"
 #include "common/logging.hpp"
 #include "store/detail/handle_pool.hpp"
 #include "store/detail/millis.hpp"
-#include "common/blocking.hpp"
 #include "store/email.hpp"
 #include "store/object_id.hpp"
+#include "store/roles.hpp"
 #include "store/sqlite/migrations.hpp"
 
 namespace cubeauth::store {
@@ -26,17 +27,33 @@ enum Query : std::size_t {
   kSetConnectyCubeId,
   kDelete,
   kPing,
+  kSetPassword,
+  kSetProfile,
+  kSetDisabled,
+  kSetRoles,
+  kList,
+  kInsertFamily,
+  kInsertToken,
+  kFindToken,
+  kUseToken,
+  kRevokeFamily,
+  kRevokeUserFamilies,
+  kBegin,
+  kCommit,
+  kRollback,
   kQueryCount,
 };
 
 constexpr std::string_view kColumns =
-    "id, email, first_name, last_name, password_hash, connectycube_id, created_at, updated_at";
+    "id, email, first_name, last_name, password_hash, connectycube_id, created_at, updated_at,"
+    " roles, disabled, password_changed_at";
 
 std::string query_text(Query query) {
   const std::string columns(kColumns);
   switch (query) {
     case kInsert:
-      return "INSERT INTO users (" + columns + ") VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?6)";
+      return "INSERT INTO users (id, email, first_name, last_name, password_hash, created_at,"
+             " updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)";
     case kFindByEmail:
       return "SELECT " + columns + " FROM users WHERE lower(email) = ?1";
     case kFindById:
@@ -47,6 +64,47 @@ std::string query_text(Query query) {
       return "DELETE FROM users WHERE id = ?1";
     case kPing:
       return "SELECT 1";
+    case kSetPassword:
+      return "UPDATE users SET password_hash = ?2, password_changed_at = ?3, updated_at = ?4"
+             " WHERE id = ?1";
+    case kSetProfile:
+      return "UPDATE users SET first_name = ?2, last_name = ?3, updated_at = ?4 WHERE id = ?1";
+    case kSetDisabled:
+      return "UPDATE users SET disabled = ?2, updated_at = ?3 WHERE id = ?1";
+    case kSetRoles:
+      return "UPDATE users SET roles = ?2, updated_at = ?3 WHERE id = ?1";
+    case kList:
+      // SQLite's lower() folds ASCII letters only; instr() has no wildcards.
+      return "SELECT " + columns +
+             " FROM users WHERE id > ?1 AND (?2 = '' OR instr(lower(email), ?2) > 0)"
+             " ORDER BY id LIMIT ?3";
+    case kInsertFamily:
+      return "INSERT INTO refresh_families (family_id, user_id, revoked, created_at)"
+             " VALUES (?1, ?2, 0, ?3)";
+    case kInsertToken:
+      return "INSERT INTO refresh_tokens (token_hash, family_id, user_id, issued_at, expires_at)"
+             " VALUES (?1, ?2, ?3, ?4, ?5)";
+    case kFindToken:
+      return "SELECT t.family_id, t.user_id, t.used_at IS NOT NULL, f.revoked"
+             " FROM refresh_tokens t JOIN refresh_families f ON f.family_id = t.family_id"
+             " WHERE t.token_hash = ?1";
+    case kUseToken:
+      return "UPDATE refresh_tokens SET used_at = ?2"
+             " WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2 AND NOT EXISTS"
+             " (SELECT 1 FROM refresh_families f"
+             "  WHERE f.family_id = refresh_tokens.family_id AND f.revoked <> 0)";
+    case kRevokeFamily:
+      return "UPDATE refresh_families SET revoked = 1 WHERE family_id = ?1";
+    case kRevokeUserFamilies:
+      return "UPDATE refresh_families SET revoked = 1 WHERE user_id = ?1";
+    case kBegin:
+      // IMMEDIATE: the write lock is taken at once, so a transaction never has
+      // to upgrade a read lock (which could fail with SQLITE_BUSY mid-way).
+      return "BEGIN IMMEDIATE";
+    case kCommit:
+      return "COMMIT";
+    case kRollback:
+      return "ROLLBACK";
     case kQueryCount:
       break;
   }
@@ -136,6 +194,8 @@ class StatementUse {
                       SQLITE_TRANSIENT);
   }
   void bind(int index, std::int64_t value) { sqlite3_bind_int64(statement_, index, value); }
+  void bind(int index, const std::string& text) { bind(index, std::string_view(text)); }
+  void bind(int index, const char* text) { bind(index, std::string_view(text)); }
 
  private:
   sqlite3_stmt* statement_;
@@ -213,7 +273,19 @@ User read_user(sqlite3_stmt* row) {
   }
   user.created_at = detail::from_millis(sqlite3_column_int64(row, 6));
   user.updated_at = detail::from_millis(sqlite3_column_int64(row, 7));
+  user.roles = split_roles(text(8));
+  user.disabled = sqlite3_column_int64(row, 9) != 0;
+  if (sqlite3_column_type(row, 10) != SQLITE_NULL) {
+    user.password_changed_at = detail::from_millis(sqlite3_column_int64(row, 10));
+  }
   return user;
+}
+
+std::string column_text(sqlite3_stmt* row, int column) {
+  const auto* data = reinterpret_cast<const char*>(sqlite3_column_text(row, column));
+  return data != nullptr
+             ? std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(row, column)))
+             : std::string();
 }
 
 /// Maps a failed step to the interface's kinds, logging the driver's text.
@@ -227,6 +299,48 @@ StoreError failure(Connection& connection, int rc, std::string_view operation) {
   log::error("sqlite: {} failed: {}", operation, connection.message(rc));
   return StoreError::kInternal;
 }
+
+/// Rolls back at scope end unless committed.
+class Transaction {
+ public:
+  explicit Transaction(Connection& connection) : connection_(connection) {}
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction() {
+    if (open_) {
+      run(kRollback);
+    }
+  }
+
+  Result<void, StoreError> begin() {
+    if (const int rc = run(kBegin); rc != SQLITE_DONE) {
+      return unexpected(failure(connection_, rc, "begin"));
+    }
+    open_ = true;
+    return {};
+  }
+
+  Result<void, StoreError> commit() {
+    if (const int rc = run(kCommit); rc != SQLITE_DONE) {
+      return unexpected(failure(connection_, rc, "commit"));
+    }
+    open_ = false;
+    return {};
+  }
+
+ private:
+  int run(Query query) {
+    auto* statement = connection_.statement(query);
+    if (statement == nullptr) {
+      return SQLITE_ERROR;
+    }
+    StatementUse use(statement);
+    return sqlite3_step(statement);
+  }
+
+  Connection& connection_;
+  bool open_ = false;
+};
 
 class SqliteUserStore final : public UserStore {
  public:
@@ -291,6 +405,280 @@ class SqliteUserStore final : public UserStore {
 
   boost::asio::awaitable<Result<void, StoreError>> delete_user(std::string id) override {
     co_return co_await change_one(kDelete, std::move(id), 0);
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> set_password(
+      std::string id, std::string password_hash,
+      std::chrono::system_clock::time_point changed_at) override {
+    const std::int64_t changed = detail::to_millis(changed_at);
+    auto bind = [password_hash = std::move(password_hash), changed](StatementUse& use) {
+      use.bind(2, password_hash);
+      use.bind(3, changed);
+      use.bind(4, detail::to_millis(detail::now_millis()));
+    };
+    co_return co_await update_user(kSetPassword, std::move(id), std::move(bind));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> set_profile(std::string id,
+                                                               std::string first_name,
+                                                               std::string last_name) override {
+    auto bind = [first_name = std::move(first_name),
+                 last_name = std::move(last_name)](StatementUse& use) {
+      use.bind(2, first_name);
+      use.bind(3, last_name);
+      use.bind(4, detail::to_millis(detail::now_millis()));
+    };
+    co_return co_await update_user(kSetProfile, std::move(id), std::move(bind));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> set_disabled(std::string id,
+                                                                bool disabled) override {
+    auto bind = [disabled](StatementUse& use) {
+      use.bind(2, std::int64_t{disabled ? 1 : 0});
+      use.bind(3, detail::to_millis(detail::now_millis()));
+    };
+    co_return co_await update_user(kSetDisabled, std::move(id), std::move(bind));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> set_roles(
+      std::string id, std::vector<std::string> roles) override {
+    auto normal = normalize_roles(std::move(roles));
+    if (!normal) {
+      log::error("sqlite: set_roles refused a role name that is not [a-z0-9_-]{{1,32}}");
+      co_return unexpected(StoreError::kInternal);
+    }
+    auto bind = [joined = join_roles(*normal)](StatementUse& use) {
+      use.bind(2, joined);
+      use.bind(3, detail::to_millis(detail::now_millis()));
+    };
+    co_return co_await update_user(kSetRoles, std::move(id), std::move(bind));
+  }
+
+  boost::asio::awaitable<Result<UserPage, StoreError>> list_users(UserQuery query) override {
+    if (query.limit == 0 || (query.after_id && !is_object_id(*query.after_id))) {
+      co_return UserPage{};
+    }
+    auto work = [query = std::move(query)](Connection& connection) -> Result<UserPage, StoreError> {
+      auto* statement = connection.statement(kList);
+      if (statement == nullptr) {
+        return unexpected(StoreError::kInternal);
+      }
+      StatementUse use(statement);
+      use.bind(1, query.after_id ? canonical_object_id(*query.after_id) : std::string());
+      use.bind(2, ascii_lower(query.email_contains));
+      // One more than asked: whether another page follows.
+      use.bind(3, static_cast<std::int64_t>(query.limit) + 1);
+      UserPage page;
+      for (;;) {
+        const int rc = sqlite3_step(statement);
+        if (rc == SQLITE_DONE) {
+          break;
+        }
+        if (rc != SQLITE_ROW) {
+          return unexpected(failure(connection, rc, "list users"));
+        }
+        if (page.users.size() == query.limit) {
+          page.next_after_id = page.users.back().id;
+          break;
+        }
+        page.users.push_back(read_user(statement));
+      }
+      return page;
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> create_refresh_token(
+      NewRefreshToken token) override {
+    if (!is_object_id(token.user_id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    token.user_id = canonical_object_id(token.user_id);
+    auto work = [token = std::move(token)](Connection& connection) -> Result<void, StoreError> {
+      Transaction transaction(connection);
+      if (auto begun = transaction.begin(); !begun) {
+        return begun;
+      }
+      {
+        auto* statement = connection.statement(kInsertFamily);
+        if (statement == nullptr) {
+          return unexpected(StoreError::kInternal);
+        }
+        StatementUse use(statement);
+        use.bind(1, token.family_id);
+        use.bind(2, token.user_id);
+        use.bind(3, detail::to_millis(token.issued_at));
+        const int rc = sqlite3_step(statement);
+        if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+          return unexpected(StoreError::kNotFound);
+        }
+        if (rc != SQLITE_DONE) {
+          return unexpected(failure(connection, rc, "insert refresh token family"));
+        }
+      }
+      if (auto inserted = insert_token(connection, token); !inserted) {
+        return inserted;
+      }
+      return transaction.commit();
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<Rotation, StoreError>> rotate_refresh_token(
+      std::string presented_hash, NewRefreshToken next) override {
+    auto work = [presented = std::move(presented_hash), next = std::move(next)](
+                    Connection& connection) mutable -> Result<Rotation, StoreError> {
+      // BEGIN IMMEDIATE holds the database's write lock: rotations and
+      // revocations run one after the other.
+      Transaction transaction(connection);
+      if (auto begun = transaction.begin(); !begun) {
+        return unexpected(begun.error());
+      }
+      Rotation rotation;
+      bool used = false;
+      bool revoked = false;
+      {
+        auto* statement = connection.statement(kFindToken);
+        if (statement == nullptr) {
+          return unexpected(StoreError::kInternal);
+        }
+        StatementUse use(statement);
+        use.bind(1, presented);
+        const int rc = sqlite3_step(statement);
+        if (rc == SQLITE_DONE) {
+          return rotation;  // kUnknown; the transaction rolls back
+        }
+        if (rc != SQLITE_ROW) {
+          return unexpected(failure(connection, rc, "find refresh token"));
+        }
+        rotation.family_id = column_text(statement, 0);
+        rotation.user_id = column_text(statement, 1);
+        used = sqlite3_column_int64(statement, 2) != 0;
+        revoked = sqlite3_column_int64(statement, 3) != 0;
+      }
+      rotation.outcome = RotationOutcome::kRevoked;
+      if (revoked) {
+        return rotation;
+      }
+      // The conditional UPDATE is what decides: only a live token changes.
+      int changed = 0;
+      {
+        auto* statement = connection.statement(kUseToken);
+        if (statement == nullptr) {
+          return unexpected(StoreError::kInternal);
+        }
+        StatementUse use(statement);
+        use.bind(1, presented);
+        use.bind(2, detail::to_millis(next.issued_at));
+        const int rc = sqlite3_step(statement);
+        if (rc != SQLITE_DONE) {
+          return unexpected(failure(connection, rc, "use refresh token"));
+        }
+        changed = sqlite3_changes(connection.db());
+      }
+      if (changed == 1) {
+        next.family_id = rotation.family_id;
+        next.user_id = rotation.user_id;
+        if (auto inserted = insert_token(connection, next); !inserted) {
+          return unexpected(inserted.error());
+        }
+        if (auto committed = transaction.commit(); !committed) {
+          return unexpected(committed.error());
+        }
+        rotation.outcome = RotationOutcome::kRotated;
+        return rotation;
+      }
+      if (!used) {
+        return rotation;  // expired: kRevoked, nothing stored
+      }
+      {
+        auto* statement = connection.statement(kRevokeFamily);
+        if (statement == nullptr) {
+          return unexpected(StoreError::kInternal);
+        }
+        StatementUse use(statement);
+        use.bind(1, rotation.family_id);
+        const int rc = sqlite3_step(statement);
+        if (rc != SQLITE_DONE) {
+          return unexpected(failure(connection, rc, "revoke refresh token family"));
+        }
+      }
+      if (auto committed = transaction.commit(); !committed) {
+        return unexpected(committed.error());
+      }
+      rotation.outcome = RotationOutcome::kReused;
+      return rotation;
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<std::optional<std::string>, StoreError>> revoke_refresh_family(
+      std::string token_hash) override {
+    auto work = [token_hash = std::move(token_hash)](
+                    Connection& connection) -> Result<std::optional<std::string>, StoreError> {
+      Transaction transaction(connection);
+      if (auto begun = transaction.begin(); !begun) {
+        return unexpected(begun.error());
+      }
+      std::string family_id;
+      std::string user_id;
+      {
+        auto* statement = connection.statement(kFindToken);
+        if (statement == nullptr) {
+          return unexpected(StoreError::kInternal);
+        }
+        StatementUse use(statement);
+        use.bind(1, token_hash);
+        const int rc = sqlite3_step(statement);
+        if (rc == SQLITE_DONE) {
+          return std::optional<std::string>();
+        }
+        if (rc != SQLITE_ROW) {
+          return unexpected(failure(connection, rc, "find refresh token"));
+        }
+        family_id = column_text(statement, 0);
+        user_id = column_text(statement, 1);
+      }
+      {
+        auto* statement = connection.statement(kRevokeFamily);
+        if (statement == nullptr) {
+          return unexpected(StoreError::kInternal);
+        }
+        StatementUse use(statement);
+        use.bind(1, family_id);
+        const int rc = sqlite3_step(statement);
+        if (rc != SQLITE_DONE) {
+          return unexpected(failure(connection, rc, "revoke refresh token family"));
+        }
+      }
+      if (auto committed = transaction.commit(); !committed) {
+        return unexpected(committed.error());
+      }
+      return std::optional<std::string>(std::move(user_id));
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> revoke_user_refresh_tokens(
+      std::string user_id) override {
+    if (!is_object_id(user_id)) {
+      co_return Result<void, StoreError>();
+    }
+    auto work = [user_id = canonical_object_id(user_id)](
+                    Connection& connection) -> Result<void, StoreError> {
+      auto* statement = connection.statement(kRevokeUserFamilies);
+      if (statement == nullptr) {
+        return unexpected(StoreError::kInternal);
+      }
+      StatementUse use(statement);
+      use.bind(1, user_id);
+      const int rc = sqlite3_step(statement);
+      if (rc != SQLITE_DONE) {
+        return unexpected(failure(connection, rc, "revoke refresh tokens"));
+      }
+      return {};
+    };
+    co_return co_await with_connection(std::move(work));
   }
 
   boost::asio::awaitable<Result<void, StoreError>> health() override {
@@ -373,6 +761,53 @@ class SqliteUserStore final : public UserStore {
         use.bind(2, value);
         use.bind(3, detail::to_millis(detail::now_millis()));
       }
+      const int rc = sqlite3_step(statement);
+      if (rc != SQLITE_DONE) {
+        return unexpected(failure(connection, rc, "update user"));
+      }
+      if (sqlite3_changes(connection.db()) == 0) {
+        return unexpected(StoreError::kNotFound);
+      }
+      return {};
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  static Result<void, StoreError> insert_token(Connection& connection,
+                                               const NewRefreshToken& token) {
+    auto* statement = connection.statement(kInsertToken);
+    if (statement == nullptr) {
+      return unexpected(StoreError::kInternal);
+    }
+    StatementUse use(statement);
+    use.bind(1, token.token_hash);
+    use.bind(2, token.family_id);
+    use.bind(3, token.user_id);
+    use.bind(4, detail::to_millis(token.issued_at));
+    use.bind(5, detail::to_millis(token.expires_at));
+    const int rc = sqlite3_step(statement);
+    if (rc != SQLITE_DONE) {
+      return unexpected(failure(connection, rc, "insert refresh token"));
+    }
+    return {};
+  }
+
+  /// Runs an UPDATE of one user: ?1 is the id, `bind` binds the rest.
+  template <class Bind>
+  boost::asio::awaitable<Result<void, StoreError>> update_user(Query query, std::string id,
+                                                               Bind bind) {
+    if (!is_object_id(id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    auto work = [query, id = canonical_object_id(id),
+                 bind = std::move(bind)](Connection& connection) -> Result<void, StoreError> {
+      auto* statement = connection.statement(query);
+      if (statement == nullptr) {
+        return unexpected(StoreError::kInternal);
+      }
+      StatementUse use(statement);
+      use.bind(1, id);
+      bind(use);
       const int rc = sqlite3_step(statement);
       if (rc != SQLITE_DONE) {
         return unexpected(failure(connection, rc, "update user"));

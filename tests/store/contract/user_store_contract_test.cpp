@@ -5,42 +5,13 @@
 #include <set>
 #include <thread>
 
-#include "store/contract/stores.hpp"
+#include "store/contract/contract_fixture.hpp"
 #include "store/object_id.hpp"
 #include "store/run_sync.hpp"
 #include "store/user_store.hpp"
 
 namespace cubeauth::store::testing {
 namespace {
-
-class UserStoreContract : public ::testing::TestWithParam<StoreUnderTest> {
- protected:
-  void SetUp() override {
-    opened_ = GetParam().open();
-    if (!opened_.skip_reason.empty()) {
-      GTEST_SKIP() << opened_.skip_reason;
-    }
-    ASSERT_NE(opened_.store, nullptr);
-  }
-
-  UserStore& store() { return *opened_.store; }
-
-  static std::string email(std::string_view tag) {
-    return std::string(tag) + "-" + unique_token() + "@example.com";
-  }
-
-  static NewUser new_user(std::string email_address) {
-    return NewUser{std::move(email_address), "Ada", "Lovelace", "$2b$10$abcdefghijklmnopqrstuv"};
-  }
-
-  User create(std::string email_address) {
-    auto created = run_sync(store().create_user(new_user(std::move(email_address))));
-    EXPECT_TRUE(created.has_value()) << to_string(created.error());
-    return created.has_value() ? *created : User{};
-  }
-
-  OpenedStore opened_;
-};
 
 TEST_P(UserStoreContract, CreatesUserWithObjectIdAndTimestamps) {
   const auto before = std::chrono::system_clock::now() - std::chrono::seconds(1);

@@ -55,11 +55,77 @@ TEST(PostgresUserStore, RecordsItsMigrationsInTheDatabaseAndAppliesThemOnce) {
     ASSERT_TRUE(healthy.has_value());
   }
   EXPECT_EQ(query_column(url, "SELECT version || ' ' || name FROM schema_migrations"),
-            std::vector<std::string>{"1 create users"});
+            (std::vector<std::string>{"1 create users", "2 account lifecycle"}));
   EXPECT_EQ(
       query_column(url, "SELECT indexdef FROM pg_indexes WHERE indexname = 'users_email_lower'"),
       std::vector<std::string>{
           "CREATE UNIQUE INDEX users_email_lower ON public.users USING btree (lower(email))"});
+}
+
+/// Runs statements on a plain libpq connection.
+void exec(const std::string& url, const std::string& sql) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
+  PGresult* result = PQexec(conn, sql.c_str());
+  EXPECT_EQ(PQresultStatus(result), PGRES_COMMAND_OK) << PQresultErrorMessage(result);
+  PQclear(result);
+  PQfinish(conn);
+}
+
+/// `url` with its database name replaced.
+std::string with_database(const std::string& url, const std::string& name) {
+  const auto query = url.find('?');
+  const auto slash = url.rfind('/', query);
+  return url.substr(0, slash + 1) + name + (query == std::string::npos ? "" : url.substr(query));
+}
+
+TEST(PostgresUserStore, UpgradesADatabaseOfSchemaVersionOneAndReadsOldRowsWithDefaults) {
+  const std::string url = postgres_url();
+  if (url.empty()) {
+    GTEST_SKIP() << kNoPostgres;
+  }
+  const std::string name = "cubeauth_upgrade_" + unique_token();
+  exec(url, "CREATE DATABASE " + name);
+  const std::string old_url = with_database(url, name);
+  // The database as the first release left it: migration 1 and one user.
+  exec(old_url,
+       "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL,"
+       "  applied_at timestamptz NOT NULL DEFAULT now());"
+       "INSERT INTO schema_migrations (version, name) VALUES (1, 'create users');"
+       "CREATE TABLE users (id text PRIMARY KEY, email text NOT NULL, first_name text NOT NULL,"
+       "  last_name text NOT NULL, password_hash text NOT NULL, connectycube_id bigint,"
+       "  created_at timestamptz NOT NULL, updated_at timestamptz NOT NULL);"
+       "CREATE UNIQUE INDEX users_email_lower ON users (lower(email));"
+       "INSERT INTO users VALUES ('5f5e1000aaaaaaaaaaaaaaaa', 'old@example.com', 'Old', 'Timer',"
+       "  '$2b$10$old', 42, timestamptz 'epoch' + interval '1600000000 seconds',"
+       "  timestamptz 'epoch' + interval '1600000001.5 seconds');");
+  {
+    auto store = open_postgres_store({old_url});
+    ASSERT_TRUE(store.has_value()) << store.error();
+    auto found = run_sync((*store)->find_by_id("5f5e1000aaaaaaaaaaaaaaaa"));
+    ASSERT_TRUE(found.has_value() && found->has_value());
+    const User& old = **found;
+    EXPECT_EQ(old.email, "old@example.com");
+    EXPECT_EQ(old.connectycube_id, 42);
+    EXPECT_EQ(old.updated_at,
+              std::chrono::system_clock::time_point(std::chrono::milliseconds(1600000001500)));
+    EXPECT_TRUE(old.roles.empty());
+    EXPECT_FALSE(old.disabled);
+    EXPECT_FALSE(old.password_changed_at.has_value());
+
+    const auto now =
+        std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+    NewRefreshToken token{"hash-1", "5f5e1000bbbbbbbbbbbbbbbb", old.id, now,
+                          now + std::chrono::hours(1)};
+    ASSERT_TRUE(run_sync((*store)->create_refresh_token(token)).has_value());
+    std::vector<std::string> roles = {"admin", "support"};
+    ASSERT_TRUE(run_sync((*store)->set_roles(old.id, roles)).has_value());
+    EXPECT_EQ(query_column(old_url, "SELECT version::text FROM schema_migrations ORDER BY 1"),
+              (std::vector<std::string>{"1", "2"}));
+    EXPECT_EQ(query_column(old_url, "SELECT roles::text FROM users"),
+              std::vector<std::string>{"{admin,support}"});
+  }
+  exec(url, "DROP DATABASE " + name + " WITH (FORCE)");
 }
 
 TEST(PostgresUserStore, FindsByEmailThroughTheLowerCaseIndex) {

@@ -56,7 +56,7 @@ TEST(SqliteUserStore, PutsTheFileInWalModeAndRecordsItsMigrationsOnce) {
   }
   EXPECT_EQ(query_column(options.path, "PRAGMA journal_mode"), std::vector<std::string>{"wal"});
   EXPECT_EQ(query_column(options.path, "SELECT version || ' ' || name FROM schema_migrations"),
-            std::vector<std::string>{"1 create users"});
+            (std::vector<std::string>{"1 create users", "2 account lifecycle"}));
   EXPECT_EQ(
       query_column(options.path, "SELECT sql FROM sqlite_master WHERE name = 'users_email_lower'"),
       std::vector<std::string>{"CREATE UNIQUE INDEX users_email_lower ON users (lower(email))"});
@@ -81,6 +81,49 @@ TEST(SqliteUserStore, FindsByEmailThroughTheLowerCaseIndex) {
   sqlite3_finalize(statement);
   sqlite3_close(db);
   EXPECT_NE(details.find("users_email_lower"), std::string::npos) << details;
+}
+
+TEST(SqliteUserStore, UpgradesADatabaseOfSchemaVersionOneAndReadsOldRowsWithDefaults) {
+  TempDir dir;
+  SqliteOptions options;
+  options.path = dir.path() / "users.db";
+  // The file as the first release left it: migration 1 and one user.
+  exec(options.path,
+       "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY NOT NULL,"
+       "  name TEXT NOT NULL, applied_at INTEGER NOT NULL);"
+       "INSERT INTO schema_migrations VALUES (1, 'create users', 0);"
+       "CREATE TABLE users (id TEXT PRIMARY KEY NOT NULL, email TEXT NOT NULL,"
+       "  first_name TEXT NOT NULL, last_name TEXT NOT NULL, password_hash TEXT NOT NULL,"
+       "  connectycube_id INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);"
+       "CREATE UNIQUE INDEX users_email_lower ON users (lower(email));"
+       "INSERT INTO users VALUES ('5f5e1000aaaaaaaaaaaaaaaa', 'old@example.com', 'Old', 'Timer',"
+       "  '$2b$10$old', 42, 1600000000000, 1600000001000);");
+
+  auto store = open_sqlite_store(options);
+  ASSERT_TRUE(store.has_value()) << store.error();
+  auto found = run_sync((*store)->find_by_id("5f5e1000aaaaaaaaaaaaaaaa"));
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  const User& old = **found;
+  EXPECT_EQ(old.email, "old@example.com");
+  EXPECT_EQ(old.connectycube_id, 42);
+  EXPECT_EQ(old.updated_at,
+            std::chrono::system_clock::time_point(std::chrono::milliseconds(1600000001000)));
+  EXPECT_TRUE(old.roles.empty());
+  EXPECT_FALSE(old.disabled);
+  EXPECT_FALSE(old.password_changed_at.has_value());
+
+  // The old user can now log in with refresh tokens and be changed.
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  NewRefreshToken token{"hash-1", "5f5e1000bbbbbbbbbbbbbbbb", old.id, now,
+                        now + std::chrono::hours(1)};
+  ASSERT_TRUE(run_sync((*store)->create_refresh_token(token)).has_value());
+  std::vector<std::string> roles = {"admin"};
+  ASSERT_TRUE(run_sync((*store)->set_roles(old.id, roles)).has_value());
+  EXPECT_EQ(query_column(options.path, "SELECT version FROM schema_migrations ORDER BY version"),
+            (std::vector<std::string>{"1", "2"}));
+  EXPECT_EQ(query_column(options.path, "SELECT roles FROM users"),
+            std::vector<std::string>{"admin"});
 }
 
 TEST(SqliteUserStore, RefusesADatabaseMigratedByANewerCubeauth) {

@@ -3,10 +3,43 @@
 #include <algorithm>
 
 namespace cubeauth::connectycube::testing {
+namespace {
+
+Error session_gone() {
+  return Error{ErrorKind::kUnauthorized,
+               401,
+               "fake: Required session does not exist",
+               {{"base", {"Required session does not exist"}}}};
+}
+
+Error forbidden() {
+  return Error{ErrorKind::kUnauthorized,
+               403,
+               "fake: Forbidden. Need user.",
+               {{"base", {"Forbidden. Need user."}}}};
+}
+
+Error user_not_found() {
+  return Error{ErrorKind::kNotFound, 404, "fake: User not found", {{"base", {"User not found"}}}};
+}
+
+Error invalid(std::string field, std::string message) {
+  return Error{ErrorKind::kInvalidInput,
+               422,
+               "fake: " + field + " " + message,
+               {{std::move(field), {std::move(message)}}}};
+}
+
+}  // namespace
 
 void FakeConnectyCube::fail_next(Operation operation, Error error) {
   std::lock_guard lock(mutex_);
-  failures_[operation].push_back(std::move(error));
+  failures_[operation].push_back(Scripted{std::move(error), false});
+}
+
+void FakeConnectyCube::fail_next_after_effect(Operation operation, Error error) {
+  std::lock_guard lock(mutex_);
+  failures_[operation].push_back(Scripted{std::move(error), true});
 }
 
 void FakeConnectyCube::accept_login(std::string login, std::int64_t user_id) {
@@ -14,11 +47,17 @@ void FakeConnectyCube::accept_login(std::string login, std::int64_t user_id) {
   logins_[std::move(login)] = user_id;
 }
 
-std::int64_t FakeConnectyCube::add_user(std::string email, std::string password) {
+std::int64_t FakeConnectyCube::add_user(std::string email, std::string password,
+                                        std::string full_name) {
   std::lock_guard lock(mutex_);
   const std::int64_t id = next_id_++;
-  users_[std::move(email)] = User{id, std::move(password)};
+  users_[id] = FakeUser{id, std::move(email), "", std::move(password), std::move(full_name)};
   return id;
+}
+
+void FakeConnectyCube::expire_sessions() {
+  std::lock_guard lock(mutex_);
+  sessions_.clear();
 }
 
 std::vector<FakeConnectyCube::Call> FakeConnectyCube::calls() const {
@@ -35,8 +74,18 @@ std::size_t FakeConnectyCube::call_count(Operation operation) const {
 
 std::optional<std::int64_t> FakeConnectyCube::user_id_of(const std::string& email) const {
   std::lock_guard lock(mutex_);
-  const auto found = users_.find(email);
-  return found == users_.end() ? std::nullopt : std::optional(found->second.id);
+  for (const auto& [id, user] : users_) {
+    if (!user.email.empty() && user.email == email) {
+      return id;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<FakeConnectyCube::FakeUser> FakeConnectyCube::user(std::int64_t id) const {
+  std::lock_guard lock(mutex_);
+  const auto found = users_.find(id);
+  return found == users_.end() ? std::nullopt : std::optional(found->second);
 }
 
 std::size_t FakeConnectyCube::user_count() const {
@@ -44,28 +93,43 @@ std::size_t FakeConnectyCube::user_count() const {
   return users_.size();
 }
 
-std::optional<Error> FakeConnectyCube::scripted_failure(Operation operation) {
+std::optional<FakeConnectyCube::Scripted> FakeConnectyCube::scripted_failure(Operation operation) {
   auto& queue = failures_[operation];
   if (queue.empty()) {
     return std::nullopt;
   }
-  Error error = std::move(queue.front());
+  Scripted scripted = std::move(queue.front());
   queue.pop_front();
-  return error;
+  return scripted;
+}
+
+FakeConnectyCube::FakeUser* FakeConnectyCube::find_by_email(const std::string& email) {
+  for (auto& [id, user] : users_) {
+    if (!user.email.empty() && user.email == email) {
+      return &user;
+    }
+  }
+  return nullptr;
+}
+
+Session FakeConnectyCube::open_session(std::int64_t user_id) {
+  Session session{"FAKE-TOKEN-" + std::to_string(next_token_++), user_id};
+  sessions_[session.token] = user_id;
+  return session;
 }
 
 Result<Session, Error> FakeConnectyCube::session_for(const std::string& email,
                                                      const std::string& password) {
-  const auto found = users_.find(email);
-  if (found == users_.end()) {
+  const FakeUser* found = find_by_email(email);
+  if (found == nullptr) {
     return unexpected(
         Error{ErrorKind::kNotFound, 404, "fake: User not found", {{"base", {"User not found"}}}});
   }
-  if (found->second.password != password) {
+  if (found->password != password) {
     return unexpected(Error{
         ErrorKind::kUnauthorized, 401, "fake: Invalid password", {{"base", {"Invalid password"}}}});
   }
-  return Session{"FAKE-TOKEN-" + std::to_string(next_token_++), found->second.id};
+  return open_session(found->id);
 }
 
 boost::asio::awaitable<Result<std::int64_t, Error>> FakeConnectyCube::sign_up(
@@ -73,14 +137,14 @@ boost::asio::awaitable<Result<std::int64_t, Error>> FakeConnectyCube::sign_up(
   std::lock_guard lock(mutex_);
   calls_.push_back({Operation::kSignUp, email, password, full_name, 0});
   if (auto failure = scripted_failure(Operation::kSignUp)) {
-    co_return unexpected(std::move(*failure));
+    co_return unexpected(std::move(failure->error));
   }
-  if (users_.contains(email)) {
+  if (find_by_email(email) != nullptr) {
     co_return unexpected(Error{
         ErrorKind::kTaken, 422, "fake: email taken", {{"email", {"has already been taken"}}}});
   }
   const std::int64_t id = next_id_++;
-  users_[email] = User{id, password};
+  users_[id] = FakeUser{id, email, "", password, full_name};
   co_return id;
 }
 
@@ -89,7 +153,7 @@ boost::asio::awaitable<Result<Session, Error>> FakeConnectyCube::create_session_
   std::lock_guard lock(mutex_);
   calls_.push_back({Operation::kSessionWithEmail, email, password, "", 0});
   if (auto failure = scripted_failure(Operation::kSessionWithEmail)) {
-    co_return unexpected(std::move(*failure));
+    co_return unexpected(std::move(failure->error));
   }
   co_return session_for(email, password);
 }
@@ -99,7 +163,7 @@ boost::asio::awaitable<Result<Session, Error>> FakeConnectyCube::create_session_
   std::lock_guard lock(mutex_);
   calls_.push_back({Operation::kSessionWithLogin, login, password, "", 0});
   if (auto failure = scripted_failure(Operation::kSessionWithLogin)) {
-    co_return unexpected(std::move(*failure));
+    co_return unexpected(std::move(failure->error));
   }
   const auto found = logins_.find(login);
   if (found == logins_.end()) {
@@ -109,7 +173,91 @@ boost::asio::awaitable<Result<Session, Error>> FakeConnectyCube::create_session_
               "fake: identity provider refused the token",
               {{"base", {"Bad Authentication data. Unauthorized on remote side. Status: 401."}}}});
   }
-  co_return Session{"FAKE-TOKEN-" + std::to_string(next_token_++), found->second};
+  const std::int64_t id = found->second;
+  if (!users_.contains(id)) {  // as the service creates a CIdP user on its first session
+    users_[id] = FakeUser{id, "", login, std::nullopt, ""};
+    next_id_ = std::max(next_id_, id + 1);
+  }
+  co_return open_session(id);
+}
+
+boost::asio::awaitable<Result<User, Error>> FakeConnectyCube::update_user(std::string session_token,
+                                                                          std::int64_t user_id,
+                                                                          UserUpdate update) {
+  std::lock_guard lock(mutex_);
+  calls_.push_back({Operation::kUpdateUser, "", "", "", user_id, session_token, update});
+  auto failure = scripted_failure(Operation::kUpdateUser);
+  if (failure && !failure->after_effect) {
+    co_return unexpected(std::move(failure->error));
+  }
+  const auto session = sessions_.find(session_token);
+  if (session == sessions_.end()) {
+    co_return unexpected(session_gone());
+  }
+  if (session->second != user_id) {
+    co_return unexpected(forbidden());
+  }
+  FakeUser& user = users_.at(user_id);  // a live session's user exists
+  if (update.full_name && (update.full_name->empty() || update.full_name->size() > 200)) {
+    co_return unexpected(invalid("full_name", update.full_name->empty()
+                                                  ? "is too short (minimum is 1 characters)"
+                                                  : "is too long (maximum is 200 characters)"));
+  }
+  if (const auto& change = update.password_change) {
+    if (change->old_password.empty()) {
+      co_return unexpected(invalid("old_password", "can't be blank"));
+    }
+    if (user.password != change->old_password) {
+      co_return unexpected(invalid("old_password", "is invalid"));
+    }
+    if (change->password.size() < 6) {
+      co_return unexpected(invalid("password", "is too short (minimum is 6 characters)"));
+    }
+    if (change->password.size() > 40) {
+      co_return unexpected(invalid("password", "is too long (maximum is 40 characters)"));
+    }
+    user.password = change->password;
+  }
+  if (update.full_name) {
+    user.full_name = *update.full_name;
+  }
+  if (failure) {
+    co_return unexpected(std::move(failure->error));
+  }
+  co_return User{user.id, user.login, user.email, user.full_name, ""};
+}
+
+Result<void, Error> FakeConnectyCube::remove_user(const std::string& token, std::int64_t user_id) {
+  const auto session = sessions_.find(token);
+  const bool gone = !users_.contains(user_id);
+  if (session == sessions_.end()) {
+    // The real client asks whether the user still exists after a 401.
+    return unexpected(gone ? user_not_found() : session_gone());
+  }
+  if (gone) {
+    return unexpected(user_not_found());
+  }
+  if (session->second != user_id) {
+    return unexpected(forbidden());
+  }
+  users_.erase(user_id);
+  std::erase_if(sessions_, [user_id](const auto& entry) { return entry.second == user_id; });
+  return {};
+}
+
+boost::asio::awaitable<Result<void, Error>> FakeConnectyCube::delete_user_in_session(
+    std::string session_token, std::int64_t user_id) {
+  std::lock_guard lock(mutex_);
+  calls_.push_back({Operation::kDeleteUserInSession, "", "", "", user_id, session_token});
+  auto failure = scripted_failure(Operation::kDeleteUserInSession);
+  if (failure && !failure->after_effect) {
+    co_return unexpected(std::move(failure->error));
+  }
+  auto removed = remove_user(session_token, user_id);
+  if (failure && removed) {
+    co_return unexpected(std::move(failure->error));
+  }
+  co_return removed;
 }
 
 boost::asio::awaitable<Result<void, Error>> FakeConnectyCube::delete_user(std::int64_t user_id,
@@ -117,18 +265,19 @@ boost::asio::awaitable<Result<void, Error>> FakeConnectyCube::delete_user(std::i
                                                                           std::string password) {
   std::lock_guard lock(mutex_);
   calls_.push_back({Operation::kDeleteUser, email, password, "", user_id});
-  if (auto failure = scripted_failure(Operation::kDeleteUser)) {
-    co_return unexpected(std::move(*failure));
+  auto failure = scripted_failure(Operation::kDeleteUser);
+  if (failure && !failure->after_effect) {
+    co_return unexpected(std::move(failure->error));
   }
   auto session = session_for(email, password);
   if (!session) {
     co_return unexpected(std::move(session).error());
   }
-  if (session->user_id != user_id) {
-    co_return unexpected(Error{ErrorKind::kUnauthorized, 403, "fake: can delete only oneself", {}});
+  auto removed = remove_user(session->token, user_id);
+  if (failure && removed) {
+    co_return unexpected(std::move(failure->error));
   }
-  users_.erase(email);
-  co_return Result<void, Error>{};
+  co_return removed;
 }
 
 }  // namespace cubeauth::connectycube::testing

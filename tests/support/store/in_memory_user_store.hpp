@@ -11,10 +11,12 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/email.hpp"
 #include "store/object_id.hpp"
+#include "store/roles.hpp"
 #include "store/user_store.hpp"
 
 namespace cubeauth::store::testing {
@@ -84,6 +86,73 @@ class InMemoryUserStore final : public UserStore {
 
   boost::asio::awaitable<Result<void, StoreError>> delete_user(std::string id) override {
     co_return erase(id);
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> set_password(
+      std::string id, std::string password_hash,
+      std::chrono::system_clock::time_point changed_at) override {
+    auto changed = std::chrono::time_point_cast<std::chrono::milliseconds>(changed_at);
+    co_return change(id, [&](User& user) {
+      user.password_hash = std::move(password_hash);
+      user.password_changed_at = changed;
+    });
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> set_profile(std::string id,
+                                                               std::string first_name,
+                                                               std::string last_name) override {
+    co_return change(id, [&](User& user) {
+      user.first_name = std::move(first_name);
+      user.last_name = std::move(last_name);
+    });
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> set_disabled(std::string id,
+                                                                bool disabled) override {
+    co_return change(id, [&](User& user) { user.disabled = disabled; });
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> set_roles(
+      std::string id, std::vector<std::string> roles) override {
+    auto normal = normalize_roles(std::move(roles));
+    if (!normal) {
+      std::lock_guard lock(mutex_);
+      if (auto error = next_failure()) {
+        co_return unexpected(*error);
+      }
+      co_return unexpected(StoreError::kInternal);
+    }
+    co_return change(id, [&](User& user) { user.roles = std::move(*normal); });
+  }
+
+  boost::asio::awaitable<Result<UserPage, StoreError>> list_users(UserQuery query) override {
+    co_return list(query);
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> create_refresh_token(
+      NewRefreshToken token) override {
+    co_return create_token(std::move(token));
+  }
+
+  boost::asio::awaitable<Result<Rotation, StoreError>> rotate_refresh_token(
+      std::string presented_hash, NewRefreshToken next) override {
+    co_return rotate(presented_hash, std::move(next));
+  }
+
+  boost::asio::awaitable<Result<std::optional<std::string>, StoreError>> revoke_refresh_family(
+      std::string token_hash) override {
+    co_return revoke_family(token_hash);
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> revoke_user_refresh_tokens(
+      std::string user_id) override {
+    co_return revoke_user(user_id);
+  }
+
+  /// How many refresh tokens are stored (used, revoked and expired ones included).
+  std::size_t refresh_token_count() const {
+    std::lock_guard lock(mutex_);
+    return tokens_.size();
   }
 
   boost::asio::awaitable<Result<void, StoreError>> health() override {
@@ -205,7 +274,139 @@ class InMemoryUserStore final : public UserStore {
       return unexpected(StoreError::kNotFound);
     }
     unindex(found->second);
+    const std::string user_id = found->first;
     users_.erase(found);
+    std::erase_if(tokens_, [&](const auto& entry) { return entry.second.user_id == user_id; });
+    std::erase_if(families_, [&](const auto& entry) { return entry.second.user_id == user_id; });
+    return {};
+  }
+
+  // Applies `edit` to the user and sets updated_at; counts as one call.
+  template <class Edit>
+  Result<void, StoreError> change(const std::string& id, Edit&& edit) {
+    std::lock_guard lock(mutex_);
+    if (auto error = next_failure()) {
+      return unexpected(*error);
+    }
+    auto found = is_object_id(id) ? users_.find(canonical_object_id(id)) : users_.end();
+    if (found == users_.end()) {
+      return unexpected(StoreError::kNotFound);
+    }
+    edit(found->second);
+    found->second.updated_at = now();
+    return {};
+  }
+
+  Result<UserPage, StoreError> list(const UserQuery& query) {
+    std::lock_guard lock(mutex_);
+    if (auto error = next_failure()) {
+      return unexpected(*error);
+    }
+    UserPage page;
+    if (query.limit == 0 || (query.after_id && !is_object_id(*query.after_id))) {
+      return page;
+    }
+    const std::string needle = ascii_lower(query.email_contains);
+    auto it =
+        query.after_id ? users_.upper_bound(canonical_object_id(*query.after_id)) : users_.begin();
+    for (; it != users_.end(); ++it) {
+      if (!needle.empty() && ascii_lower(it->second.email).find(needle) == std::string::npos) {
+        continue;
+      }
+      if (page.users.size() == query.limit) {
+        page.next_after_id = page.users.back().id;
+        break;
+      }
+      page.users.push_back(it->second);
+    }
+    return page;
+  }
+
+  struct StoredToken {
+    std::string family_id;
+    std::string user_id;
+    std::chrono::system_clock::time_point expires_at;
+    bool used = false;
+  };
+
+  struct Family {
+    std::string user_id;
+    bool revoked = false;
+  };
+
+  Result<void, StoreError> create_token(NewRefreshToken token) {
+    std::lock_guard lock(mutex_);
+    if (auto error = next_failure()) {
+      return unexpected(*error);
+    }
+    if (!is_object_id(token.user_id) || !users_.contains(canonical_object_id(token.user_id))) {
+      return unexpected(StoreError::kNotFound);
+    }
+    if (tokens_.contains(token.token_hash) || families_.contains(token.family_id)) {
+      return unexpected(StoreError::kInternal);
+    }
+    const std::string user_id = canonical_object_id(token.user_id);
+    families_[token.family_id] = Family{user_id, false};
+    tokens_[token.token_hash] = StoredToken{token.family_id, user_id, token.expires_at, false};
+    return {};
+  }
+
+  Result<Rotation, StoreError> rotate(const std::string& presented, NewRefreshToken next) {
+    std::lock_guard lock(mutex_);
+    if (auto error = next_failure()) {
+      return unexpected(*error);
+    }
+    auto found = tokens_.find(presented);
+    if (found == tokens_.end()) {
+      return Rotation{};
+    }
+    StoredToken& token = found->second;
+    Family& family = families_.at(token.family_id);
+    Rotation rotation{RotationOutcome::kRevoked, token.user_id, token.family_id};
+    if (family.revoked) {
+      return rotation;
+    }
+    if (token.used) {
+      family.revoked = true;
+      rotation.outcome = RotationOutcome::kReused;
+      return rotation;
+    }
+    if (token.expires_at <= next.issued_at) {
+      return rotation;
+    }
+    if (tokens_.contains(next.token_hash)) {
+      return unexpected(StoreError::kInternal);
+    }
+    token.used = true;
+    tokens_[next.token_hash] = StoredToken{token.family_id, token.user_id, next.expires_at, false};
+    rotation.outcome = RotationOutcome::kRotated;
+    return rotation;
+  }
+
+  Result<std::optional<std::string>, StoreError> revoke_family(const std::string& token_hash) {
+    std::lock_guard lock(mutex_);
+    if (auto error = next_failure()) {
+      return unexpected(*error);
+    }
+    auto found = tokens_.find(token_hash);
+    if (found == tokens_.end()) {
+      return std::optional<std::string>();
+    }
+    families_.at(found->second.family_id).revoked = true;
+    return std::optional<std::string>(found->second.user_id);
+  }
+
+  Result<void, StoreError> revoke_user(const std::string& user_id) {
+    std::lock_guard lock(mutex_);
+    if (auto error = next_failure()) {
+      return unexpected(*error);
+    }
+    const std::string key = is_object_id(user_id) ? canonical_object_id(user_id) : user_id;
+    for (auto& [id, family] : families_) {
+      if (family.user_id == key) {
+        family.revoked = true;
+      }
+    }
     return {};
   }
 
@@ -213,6 +414,9 @@ class InMemoryUserStore final : public UserStore {
   std::map<std::string, User> users_;
   /// Normalised email -> ids of the users with it (several only through put()).
   std::map<std::string, std::set<std::string>> by_email_;
+  /// Refresh tokens by hash, and their families by id.
+  std::map<std::string, StoredToken> tokens_;
+  std::map<std::string, Family> families_;
   std::size_t calls_ = 0;
   std::optional<StoreError> fail_every_;
   std::optional<std::size_t> fail_at_;
