@@ -27,6 +27,10 @@ const kStartTimeoutMs = 20_000;
 const kBodyLimit = 4096; // CUBEAUTH_BODY_LIMIT for the server under test (1024 is the minimum)
 const kAdminEmail = 'openapi-admin@example.com';
 const kPassword = 'Lantern-8812';
+// Register, login, login-by-token and refresh share a budget per client address. Each request
+// comes from its own loopback address (127.0.0.0/8 is all local), so only the scenarios that
+// keep one address run out of it.
+const kClientBurst = 3;
 
 class TestFailure extends Error {}
 
@@ -66,7 +70,7 @@ function startCubeauth(binary, workDir) {
   if (!binary || !existsSync(binary)) {
     throw new TestFailure(`no cubeauth binary at "${binary}" (pass its path)`);
   }
-  const child = spawn(binary, [], {
+  const child = spawn(path.resolve(binary), [], {
     cwd: workDir, // no stray .env from the source tree
     env: {
       PATH: process.env.PATH,
@@ -77,6 +81,8 @@ function startCubeauth(binary, workDir) {
       DATABASE_URL: `sqlite://${path.join(workDir, 'db')}`,
       ADMIN_EMAILS: kAdminEmail,
       CUBEAUTH_BODY_LIMIT: String(kBodyLimit),
+      CUBEAUTH_RATE_PER_CLIENT_BURST: String(kClientBurst),
+      CUBEAUTH_RATE_PER_CLIENT_PER_MINUTE: '1',
       CUBEAUTH_THREADS: '2',
       ...(process.env.ASAN_OPTIONS ? { ASAN_OPTIONS: process.env.ASAN_OPTIONS } : {}),
       ...(process.env.UBSAN_OPTIONS ? { UBSAN_OPTIONS: process.env.UBSAN_OPTIONS } : {}),
@@ -99,6 +105,10 @@ function startCubeauth(binary, workDir) {
     };
     child.stdout.setEncoding('utf8').on('data', collect);
     child.stderr.setEncoding('utf8').on('data', collect);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new TestFailure(`cubeauth could not start: ${error.message}`));
+    });
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new TestFailure(`cubeauth exited (${code ?? signal}) before listening:\n${log}`));
@@ -121,7 +131,7 @@ function stopCubeauth(server) {
 }
 
 /// One HTTP/1.1 request on its own connection: { status, headers, text }.
-function request(port, method, target, { headers = {}, body } = {}) {
+function request(port, method, target, { headers = {}, body, from } = {}) {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(body);
     const req = http.request(
@@ -131,6 +141,7 @@ function request(port, method, target, { headers = {}, body } = {}) {
         method,
         path: target,
         agent: false,
+        ...(from ? { localAddress: from } : {}),
         headers: { ...headers, ...(payload ? { 'Content-Length': payload.length } : {}) },
       },
       (res) => {
@@ -379,10 +390,17 @@ class Conformance {
     this.port = port;
     this.reached = new Map(); // operation key -> Set of statuses
     this.answers = 0;
+    this.clients = 0;
+  }
+
+  /// A loopback address no request has come from yet.
+  freshClient() {
+    const n = ++this.clients;
+    return `127.0.${1 + Math.floor(n / 250)}.${1 + (n % 250)}`;
   }
 
   /// Sends the request, checks the answer against the document, returns { status, headers, json, text }.
-  async call(method, target, { headers = {}, json, body, expect } = {}) {
+  async call(method, target, { headers = {}, json, body, expect, from } = {}) {
     const route = target.split('?')[0];
     const key = `${method} ${route}`;
     const item = this.doc.paths[route];
@@ -390,7 +408,7 @@ class Conformance {
     if (!operation) {
       throw new TestFailure(`the scenario calls ${key}, which the document does not describe`);
     }
-    const sent = { headers: { ...headers }, body };
+    const sent = { headers: { ...headers }, body, from: from ?? this.freshClient() };
     if (json !== undefined) {
       sent.body = JSON.stringify(json);
       sent.headers['Content-Type'] ??= 'application/json';
@@ -594,6 +612,23 @@ async function runScenarios(api, databasePath) {
   const carolLogin = await api.call('POST', '/auth/login', { json: { email: carol, password: kPassword }, expect: 200 });
   disableInStore(databasePath, carol);
   await api.call('POST', '/auth/refresh', { json: { refreshToken: carolLogin.json?.refreshToken }, expect: 403 });
+
+  step('rate limits: 429 with Retry-After once a client address has spent its budget');
+  const rateLimited = [
+    ['/auth/register', { email: 'not-an-email', password: kPassword, firstName: 'A', lastName: 'B' }],
+    ['/auth/login', { email: 'nope', password: kPassword }],
+    ['/auth/login-by-token', { email: 'nope', password: kPassword }],
+    ['/auth/refresh', { refreshToken: 'never-issued' }],
+  ];
+  for (const [route, json] of rateLimited) {
+    const from = api.freshClient();
+    for (let i = 0; i < kClientBurst; ++i) {
+      const spent = await api.call('POST', route, { json, from });
+      check(spent.status !== 429, `${route}: 429 after ${i} attempts, before the burst of ${kClientBurst} was spent`);
+    }
+    const limited = await api.call('POST', route, { json, from, expect: 429 });
+    check(Number(limited.headers['retry-after']) >= 1, `${route}: Retry-After is ${limited.headers['retry-after']}`);
+  }
 
   step('/auth/verify-connectycube');
   const verify = '/auth/verify-connectycube';
