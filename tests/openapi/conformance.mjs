@@ -57,7 +57,7 @@ async function loadDependencies() {
     return { Ajv2020, addFormats, oasSchema: openapi.v31 };
   } catch (error) {
     throw new TestFailure(
-      `the test's npm packages are not installed: run \`(cd ${path.relative(process.cwd(), here) || '.'} && ` +
+      `the test's npm packages are not installed: run \`(cd ${path.relative(path.join(here, '..', '..'), here)} && ` +
         `npm ci --no-audit --no-fund)\` (scripts/test.sh does it) (${error.code || error.message})`,
     );
   }
