@@ -3,6 +3,7 @@
 #include "api/auth_resolvers.hpp"
 #include "api/graphql_route.hpp"
 #include "api/health_routes.hpp"
+#include "api/openapi_route.hpp"
 #include "api/playground/playground.hpp"
 #include "api/rest_routes.hpp"
 #include "api/schema_sdl.hpp"
@@ -119,6 +120,7 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
       [&server] { return server.draining(); });
   api::add_verify_routes(*router, auth);
   api::add_rest_routes(*router, auth);
+  api::add_openapi_route(*router);
   api::add_graphql_routes(*router, graphql_service);
   api::add_playground_asset_routes(*router);
 
