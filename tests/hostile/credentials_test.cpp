@@ -1,11 +1,11 @@
 // Hostile credentials against the real binary: NUL bytes and more than 72 bytes in passwords
 // (bcrypt reads 72 bytes and stops at a NUL, so cubeauth refuses both: two different
 // passwords never match the same hash), unicode emails, emails with surrounding spaces.
+#include "hostile/hostile_server.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json/serialize.hpp>
-
-#include "hostile/hostile_server.hpp"
 
 namespace cubeauth::testing {
 namespace {

@@ -2,11 +2,11 @@
 // nesting, huge numbers, duplicate keys, wrong types, deep selections, alias and fragment
 // bombs, huge strings and variable lists, introspection abuse. Each is refused (or answered)
 // in time with a JSON body, and the process's peak memory stays bounded.
+#include "hostile/hostile_server.hpp"
+
 #include <gtest/gtest.h>
 
 #include <boost/json/serialize.hpp>
-
-#include "hostile/hostile_server.hpp"
 
 namespace cubeauth::testing {
 namespace {

@@ -2,14 +2,14 @@
 // lying lengths, endless chunked bodies, slow clients, idle connections and smuggling.
 // Each gets the right status or a closed connection in the configured time, while other
 // clients are served.
+#include "hostile/hostile_server.hpp"
+
 #include <gtest/gtest.h>
-#include <sys/resource.h>
 
 #include <atomic>
+#include <cstdio>
 #include <thread>
 #include <vector>
-
-#include "hostile/hostile_server.hpp"
 
 namespace cubeauth::testing {
 namespace {
@@ -243,6 +243,8 @@ TEST_F(HostileHttp, ServesOthersWhileThousandsOfConnectionsSitIdleThenClosesThem
   }
   const std::size_t descriptors_during = open_descriptors(pid());
   const std::size_t rss_during = process_status_kb(pid(), "VmRSS");
+  std::printf("HostileHttp: %zu idle connections: VmRSS %zu kB -> %zu kB, %zu -> %zu descriptors\n", kIdle,
+              rss_before, rss_during, descriptors_before, descriptors_during);
   EXPECT_GE(descriptors_during, descriptors_before + kIdle / 2);
   // A few kilobytes per idle connection, not more.
   EXPECT_LT(rss_during, rss_before + kIdle * 64)

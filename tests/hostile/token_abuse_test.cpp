@@ -2,16 +2,17 @@
 // login_By_token: alg none, other algorithms, a public key as the HMAC secret, expired, not
 // yet valid, tampered, oversized or non-base64url segments, tokens in unusual places. Every
 // one is a 401 with a JSON body, never a 500, and the server keeps serving.
+#include "hostile/hostile_server.hpp"
+
+#include "auth/detail/base64url.hpp"
+#include "auth/jwt.hpp"
+
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-
-#include "auth/detail/base64url.hpp"
-#include "auth/jwt.hpp"
-#include "hostile/hostile_server.hpp"
 
 namespace cubeauth::testing {
 namespace {
