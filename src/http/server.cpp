@@ -209,6 +209,12 @@ awaitable<void> Server::Worker::serve(tcp::socket socket) {
     auto [header_ec, header_bytes] = co_await beast_http::async_read_header(stream, buffer, parser, kNoThrow);
     (void)header_bytes;
     beast::error_code read_ec = header_ec;
+    if (!read_ec && parser.get().count(beast_http::field::transfer_encoding) != 0 && !parser.chunked()) {
+      // RFC 9112 6.3: a Transfer-Encoding whose last coding is not chunked leaves the
+      // body's length unknown; reading it as empty would answer its bytes as another
+      // request (smuggling). Refuse with 400 and close.
+      read_ec = beast_http::error::bad_transfer_encoding;
+    }
     if (!read_ec && !parser.is_done()) {
       const auto expect = parser.get()[beast_http::field::expect];
       if (beast::iequals(expect, "100-continue")) {
@@ -227,11 +233,14 @@ awaitable<void> Server::Worker::serve(tcp::socket socket) {
     }
     if (read_ec) {
       const ReadFailure failure = classify_read_error(read_ec);
-      if (failure.status != Status::unknown && failure.message == nullptr && options.access_log) {
-        log::info("- - {} closed {:.1f}ms ip={} (request not received in time)",
-                  static_cast<unsigned>(failure.status),
-                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count(),
-                  remote.to_string());
+      if (failure.status != Status::unknown && failure.message == nullptr) {
+        // The socket is already closed: nothing to answer, at most a log line.
+        if (options.access_log) {
+          log::info("- - {} closed {:.1f}ms ip={} (request not received in time)",
+                    static_cast<unsigned>(failure.status),
+                    std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count(),
+                    remote.to_string());
+        }
       } else if (failure.status != Status::unknown) {
         Response response = error_response(failure.status, failure.message);
         response.keep_alive(false);
