@@ -1,4 +1,5 @@
-// Creates/s and finds/s of each store on this machine, printed. SQLite always;
+// Creates/s, finds/s, refresh-token logins/s (create_refresh_token) and
+// rotations/s of each store on this machine, printed. SQLite always;
 // PostgreSQL with TEST_POSTGRES_URL (scripts/with-postgres.sh sets it); MongoDB
 // with TEST_MONGO_URI. Arguments: [users per store, default 5000] [calls in
 // flight, default 32]. Never fails on timing.
@@ -12,6 +13,7 @@
 #include <functional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "store/mongo/mongo_user_store.hpp"
 #include "store/object_id.hpp"
@@ -25,6 +27,8 @@ using cubeauth::store::UserStore;
 struct Figures {
   double creates_per_second = 0;
   double finds_per_second = 0;
+  double logins_per_second = 0;
+  double rotations_per_second = 0;
   int failures = 0;
 };
 
@@ -57,6 +61,7 @@ Figures run(UserStore& store, int count, int in_flight) {
   Figures figures;
   const std::string token = cubeauth::store::new_object_id();
   auto email = [&](int i) { return "bench" + std::to_string(i) + "-" + token + "@example.com"; };
+  std::vector<std::string> ids(static_cast<std::size_t>(count));
   figures.creates_per_second = measure(
       count, in_flight,
       [&](int i) -> boost::asio::awaitable<bool> {
@@ -64,6 +69,9 @@ Figures run(UserStore& store, int count, int in_flight) {
         cubeauth::store::NewUser user{email(i), "Bench", "User",
                                       "$2b$10$abcdefghijklmnopqrstuuNmV0x8l1kqVtYwQ0e9I7dZ1uA2b"};
         auto created = co_await store.create_user(std::move(user));
+        if (created) {
+          ids[static_cast<std::size_t>(i)] = created->id;
+        }
         co_return created.has_value();
       },
       figures.failures);
@@ -75,12 +83,38 @@ Figures run(UserStore& store, int count, int in_flight) {
         co_return found.has_value() && found->has_value();
       },
       figures.failures);
+  // One login (a new family) per user, then one rotation of each token.
+  const auto now = std::chrono::system_clock::now();
+  auto hash = [&](int i, int generation) {
+    return token + "-" + std::to_string(i) + "-" + std::to_string(generation);
+  };
+  figures.logins_per_second = measure(
+      count, in_flight,
+      [&](int i) -> boost::asio::awaitable<bool> {
+        cubeauth::store::NewRefreshToken first{hash(i, 0), cubeauth::store::new_object_id(),
+                                               ids[static_cast<std::size_t>(i)], now,
+                                               now + std::chrono::hours(1)};
+        auto created = co_await store.create_refresh_token(std::move(first));
+        co_return created.has_value();
+      },
+      figures.failures);
+  figures.rotations_per_second = measure(
+      count, in_flight,
+      [&](int i) -> boost::asio::awaitable<bool> {
+        std::string presented = hash(i, 0);
+        cubeauth::store::NewRefreshToken next{hash(i, 1), "", "", now, now + std::chrono::hours(1)};
+        auto rotated = co_await store.rotate_refresh_token(std::move(presented), std::move(next));
+        co_return rotated.has_value() &&
+            rotated->outcome == cubeauth::store::RotationOutcome::kRotated;
+      },
+      figures.failures);
   return figures;
 }
 
 void report(const char* name, const Figures& figures) {
-  std::printf("%-10s %12.0f %12.0f %10d\n", name, figures.creates_per_second,
-              figures.finds_per_second, figures.failures);
+  std::printf("%-10s %12.0f %12.0f %12.0f %12.0f %10d\n", name, figures.creates_per_second,
+              figures.finds_per_second, figures.logins_per_second, figures.rotations_per_second,
+              figures.failures);
 }
 
 }  // namespace
@@ -91,7 +125,8 @@ int main(int argc, char** argv) {
   const auto threads = std::max(2u, std::thread::hardware_concurrency());
   std::printf("store bench: %d users per store, %d calls in flight, %u store threads\n", count,
               in_flight, threads);
-  std::printf("%-10s %12s %12s %10s\n", "store", "creates/s", "finds/s", "failures");
+  std::printf("%-10s %12s %12s %12s %12s %10s\n", "store", "creates/s", "finds/s", "logins/s",
+              "rotations/s", "failures");
 
   const auto dir = std::filesystem::temp_directory_path() /
                    ("cubeauth-store-bench-" + cubeauth::store::new_object_id());

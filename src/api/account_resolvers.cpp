@@ -29,8 +29,6 @@ std::string string_arg(const ResolveParams& params, std::string_view name) {
   return value.is_string() ? std::string(value.as_string()) : std::string();
 }
 
-boost::json::object message_json(std::string_view message) { return {{"message", message}}; }
-
 boost::asio::awaitable<FieldOutcome> resolve_me(auth::AuthService& auth, auth::TokenClaims caller) {
   auto user = co_await auth.current_user(caller);
   if (!user) {
@@ -61,7 +59,7 @@ boost::asio::awaitable<FieldOutcome> resolve_refresh(auth::AuthService& auth, gr
     note_retry_after(context, session.error());
     co_return unexpected(to_field_error(session.error()));
   }
-  co_return boost::json::value(session_json(*session, "Token refreshed"));
+  co_return boost::json::value(session_json(*session, kRefreshedMessage));
 }
 
 boost::asio::awaitable<FieldOutcome> resolve_logout(auth::AuthService& auth, std::string refresh_token) {
@@ -69,7 +67,7 @@ boost::asio::awaitable<FieldOutcome> resolve_logout(auth::AuthService& auth, std
   if (!done) {
     co_return unexpected(to_field_error(done.error()));
   }
-  co_return boost::json::value(message_json("Logged out"));
+  co_return boost::json::value(message_json(kLoggedOutMessage));
 }
 
 boost::asio::awaitable<FieldOutcome> resolve_logout_all(auth::AuthService& auth, auth::TokenClaims caller) {
@@ -137,19 +135,22 @@ Result<void, std::string> bind_account_resolvers(graphql::Schema& schema, auth::
          return signed_in(params, auth, [&](auth::TokenClaims caller) { return resolve_me(auth, std::move(caller)); });
        }},
       {"Query.users",
-       [&auth](const ResolveParams& params) -> ResolverResult {
-         store::UserQuery query;
-         query.email_contains = string_arg(params, "search");
-         if (const auto& after = params.arg("after"); after.is_string()) {
-           query.after_id = std::string(after.as_string());
-         }
-         const auto& first = params.arg("first");
-         const std::int64_t limit = first.is_int64() ? first.as_int64() : 20;
-         if (limit < 1 || limit > 100) {
-           return to_field_error({auth::AuthErrorKind::kInvalidInput, "first must be between 1 and 100", "first"});
-         }
-         query.limit = static_cast<std::size_t>(limit);
-         return signed_in(params, auth, [&](auth::TokenClaims caller) {
+       [&auth](const ResolveParams& params) {
+         return signed_in(params, auth, [&](auth::TokenClaims caller) -> ResolverResult {
+           store::UserQuery query;
+           query.email_contains = string_arg(params, "search");
+           if (query.email_contains.size() > 254) {
+             return to_field_error({auth::AuthErrorKind::kInvalidInput, "search must be at most 254 bytes", "search"});
+           }
+           if (const auto& after = params.arg("after"); after.is_string()) {
+             query.after_id = std::string(after.as_string());
+           }
+           const auto& first = params.arg("first");
+           const std::int64_t limit = first.is_int64() ? first.as_int64() : 20;
+           if (limit < 1 || limit > 100) {
+             return to_field_error({auth::AuthErrorKind::kInvalidInput, "first must be between 1 and 100", "first"});
+           }
+           query.limit = static_cast<std::size_t>(limit);
            return resolve_users(auth, std::move(caller), std::move(query));
          });
        }},

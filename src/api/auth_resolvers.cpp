@@ -29,10 +29,7 @@ boost::asio::awaitable<FieldOutcome> resolve_register(auth::AuthService& auth, g
     note_retry_after(context, registered.error());
     co_return unexpected(to_field_error(registered.error()));
   }
-  boost::json::object response;
-  response["message"] = "user register successfully";
-  response["user"] = user_json(*registered);
-  co_return boost::json::value(std::move(response));
+  co_return boost::json::value(registered_json(*registered));
 }
 
 enum class LoginKind { kEmail, kToken };
@@ -81,6 +78,8 @@ Result<void, std::string> bind_auth_resolvers(graphql::Schema& schema, auth::Aut
        [](const ResolveParams& params) { return connectycube_field(params, "connectySession"); }},
       {"LoginResponse.ccUserId",
        [](const ResolveParams& params) { return connectycube_field(params, "ccUserId"); }},
+      {"LoginResponse.refreshToken",
+       [](const ResolveParams& params) { return field_or_error(params, "refreshToken", kRefreshTokenErrorKey); }},
   };
   for (const auto& [coordinate, resolver] : bindings) {
     if (auto bound = schema.bind(coordinate, resolver); !bound) {

@@ -5,6 +5,8 @@
 
 #include <boost/json/array.hpp>
 
+#include <algorithm>
+
 namespace cubeauth::api {
 
 boost::json::object user_json(const store::User& user) {
@@ -31,8 +33,14 @@ boost::json::object login_json(const auth::LoginResult& result) {
   response["message"] = "Login successful";
   response["user"] = user_json(result.user);
   response["token"] = result.token;
-  response["refreshToken"] = result.refresh_token.empty() ? boost::json::value(nullptr)
-                                                          : boost::json::value(result.refresh_token);
+  if (result.refresh_token.empty()) {
+    response["refreshToken"] = nullptr;
+    const auth::AuthError error =
+        result.refresh_token_error ? *result.refresh_token_error : auth::auth_error(auth::AuthErrorKind::kInternal);
+    response[kRefreshTokenErrorKey] = connectycube_error_json(error);
+  } else {
+    response["refreshToken"] = result.refresh_token;
+  }
   const auth::ConnectyCubeOutcome& connectycube = result.connectycube;
   if (connectycube.session_token) {
     response["connectySession"] = *connectycube.session_token;
@@ -67,9 +75,20 @@ boost::json::object profile_json(const auth::ProfileResult& result) {
   return response;
 }
 
+boost::json::object registered_json(const store::User& user) {
+  return {{"message", "user register successfully"}, {"user", user_json(user)}};
+}
+
+boost::json::object message_json(std::string_view message) { return {{"message", message}}; }
+
 graphql::ResolverResult connectycube_field(const graphql::ResolveParams& params, std::string_view name) {
+  return field_or_error(params, name, kConnectyCubeErrorKey);
+}
+
+graphql::ResolverResult field_or_error(const graphql::ResolveParams& params, std::string_view name,
+                                       std::string_view error_key) {
   const boost::json::object& parent = params.parent.as_object();
-  if (const auto* error = parent.if_contains(kConnectyCubeErrorKey)) {
+  if (const auto* error = parent.if_contains(error_key)) {
     const auto& details = error->as_object();
     return graphql::FieldError(std::string(details.at("message").as_string()),
                                std::string(details.at("code").as_string()));
@@ -87,9 +106,21 @@ void note_retry_after(graphql::RequestContext& context, const auth::AuthError& e
   }
 }
 
+std::string rate_limit_key(const boost::asio::ip::address& address) {
+  if (address.is_v6() && !address.to_v6().is_v4_mapped()) {
+    auto bytes = address.to_v6().to_bytes();
+    std::fill(bytes.begin() + 8, bytes.end(), 0);
+    return boost::asio::ip::address_v6(bytes).to_string() + "/64";
+  }
+  if (address.is_v6()) {
+    return boost::asio::ip::make_address_v4(boost::asio::ip::v4_mapped, address.to_v6()).to_string();
+  }
+  return address.to_string();
+}
+
 std::string client_address(const graphql::ResolveParams& params) {
   if (auto* const* http_context = params.context.get<http::RequestContext*>(); http_context && *http_context) {
-    return (*http_context)->remote_address().to_string();
+    return rate_limit_key((*http_context)->remote_address());
   }
   return {};
 }

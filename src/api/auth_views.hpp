@@ -8,6 +8,7 @@
 #include "graphql/execution/resolver.hpp"
 #include "store/user.hpp"
 
+#include <boost/asio/ip/address.hpp>
 #include <boost/json/object.hpp>
 
 #include <chrono>
@@ -26,6 +27,18 @@ boost::json::object login_json(const auth::LoginResult& result);
 /// SessionResponse: message, token, refreshToken, user.
 boost::json::object session_json(const auth::SessionResult& result, std::string_view message);
 
+/// UserResgisterResponse: {"message": "user register successfully", "user"}.
+boost::json::object registered_json(const store::User& user);
+
+/// {"message"} answers, the same words on both front doors.
+inline constexpr std::string_view kRefreshedMessage = "Token refreshed";
+inline constexpr std::string_view kLoggedOutMessage = "Logged out";
+boost::json::object message_json(std::string_view message);
+
+/// Where login_json keeps why refreshToken is null: {"message", "code"}. GraphQL turns
+/// it into an error on the field's path; REST sends it as "refreshTokenError".
+inline constexpr std::string_view kRefreshTokenErrorKey = "__refreshTokenError";
+
 /// ProfileResponse: message, user, connectyCubeUpdated (null with the error kept as below).
 boost::json::object profile_json(const auth::ProfileResult& result);
 
@@ -41,6 +54,10 @@ boost::json::object connectycube_error_json(const auth::AuthError& error);
 /// connectyCubeUpdated): null with that error when it is set, else the parent's value.
 graphql::ResolverResult connectycube_field(const graphql::ResolveParams& params, std::string_view name);
 
+/// The same for a field whose error is kept under `error_key`.
+graphql::ResolverResult field_or_error(const graphql::ResolveParams& params, std::string_view name,
+                                       std::string_view error_key);
+
 /// A rate-limited operation's wait, kept in the GraphQL request context so that the
 /// /api route can send it as a Retry-After header.
 struct RetryAfter {
@@ -50,8 +67,11 @@ struct RetryAfter {
 /// Records `error`'s wait in `context` when it is kRateLimited (the longest wins).
 void note_retry_after(graphql::RequestContext& context, const auth::AuthError& error);
 
-/// The caller's address, for rate limits ("" when unknown).
+/// The caller's address, for rate limits ("" when unknown): IPv4 as is, IPv6 by its
+/// /64 prefix, since one host may hold a whole /64 and would otherwise get a bucket
+/// per address.
 std::string client_address(const graphql::ResolveParams& params);
+std::string rate_limit_key(const boost::asio::ip::address& address);
 
 /// A GraphQL field error: the message, extensions.code from the error table, and
 /// extensions.field for input errors, extensions.retryAfter (seconds) when rate-limited.

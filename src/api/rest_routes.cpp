@@ -63,12 +63,15 @@ Result<std::string, http::Response> string_member(const Json& body, std::string_
   return std::string(value->as_string());
 }
 
-/// login_json with the ConnectyCube failure under "connectyCubeError" (GraphQL puts it
-/// on the fields' paths instead).
+/// login_json with the ConnectyCube and refresh-token failures under "connectyCubeError"
+/// and "refreshTokenError" (GraphQL puts them on the fields' paths instead).
 Json rest_view(Json view) {
-  if (auto* error = view.if_contains(kConnectyCubeErrorKey)) {
-    view["connectyCubeError"] = std::move(*error);
-    view.erase(kConnectyCubeErrorKey);
+  for (const auto& [key, name] : {std::pair{kConnectyCubeErrorKey, "connectyCubeError"},
+                                  std::pair{kRefreshTokenErrorKey, "refreshTokenError"}}) {
+    if (auto* error = view.if_contains(key)) {
+      view[name] = std::move(*error);
+      view.erase(key);
+    }
   }
   return view;
 }
@@ -89,13 +92,12 @@ boost::asio::awaitable<http::Response> post_register(auth::AuthService& auth, ht
     }
     *out = std::move(*value);
   }
-  std::string client = context.remote_address().to_string();
+  std::string client = rate_limit_key(context.remote_address());
   auto registered = co_await auth.register_user(std::move(input), std::move(client));
   if (!registered) {
     co_return auth_error_response(registered.error());
   }
-  co_return http::json_response(http::Status::created,
-                                Json{{"message", "user register successfully"}, {"user", user_json(*registered)}});
+  co_return http::json_response(http::Status::created, registered_json(*registered));
 }
 
 enum class LoginKind { kEmail, kToken };
@@ -115,7 +117,7 @@ boost::asio::awaitable<http::Response> post_login(auth::AuthService& auth, http:
     co_return std::move(password).error();
   }
   Result<auth::LoginResult, auth::AuthError> logged_in = unexpected(auth::auth_error(auth::AuthErrorKind::kInternal));
-  std::string client = context.remote_address().to_string();
+  std::string client = rate_limit_key(context.remote_address());
   if (kind == LoginKind::kEmail) {
     logged_in = co_await auth.login(std::move(*email), std::move(*password), std::move(client));
   } else {
@@ -127,17 +129,15 @@ boost::asio::awaitable<http::Response> post_login(auth::AuthService& auth, http:
   co_return http::json_response(http::Status::ok, rest_view(login_json(*logged_in)));
 }
 
-/// The refresh token of a /auth/refresh or /auth/logout body (required).
+/// The refresh token of a /auth/refresh or /auth/logout body. A missing one is empty,
+/// which the service treats as GraphQL's empty string: refresh refuses it, logout has
+/// nothing to do.
 Result<std::string, http::Response> refresh_token_of(const http::Request& request) {
   auto body = read_body(request);
   if (!body) {
     return unexpected(std::move(body).error());
   }
-  auto token = string_member(*body, "refreshToken");
-  if (token && token->empty()) {
-    return unexpected(auth_error_response(bad_input("refreshToken", "refreshToken is required")));
-  }
-  return token;
+  return string_member(*body, "refreshToken");
 }
 
 boost::asio::awaitable<http::Response> post_refresh(auth::AuthService& auth, http::RequestContext& context) {
@@ -145,12 +145,12 @@ boost::asio::awaitable<http::Response> post_refresh(auth::AuthService& auth, htt
   if (!token) {
     co_return std::move(token).error();
   }
-  std::string client = context.remote_address().to_string();
+  std::string client = rate_limit_key(context.remote_address());
   auto session = co_await auth.refresh(std::move(*token), std::move(client));
   if (!session) {
     co_return auth_error_response(session.error());
   }
-  co_return http::json_response(http::Status::ok, session_json(*session, "Token refreshed"));
+  co_return http::json_response(http::Status::ok, session_json(*session, kRefreshedMessage));
 }
 
 boost::asio::awaitable<http::Response> post_logout(auth::AuthService& auth, http::RequestContext& context) {
@@ -162,7 +162,7 @@ boost::asio::awaitable<http::Response> post_logout(auth::AuthService& auth, http
   if (!done) {
     co_return auth_error_response(done.error());
   }
-  co_return http::json_response(http::Status::ok, Json{{"message", "Logged out"}});
+  co_return http::json_response(http::Status::ok, message_json(kLoggedOutMessage));
 }
 
 boost::asio::awaitable<http::Response> get_me(auth::AuthService& auth, http::RequestContext& context) {

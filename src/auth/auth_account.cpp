@@ -4,6 +4,7 @@
 
 #include "auth/detail/error_mapping.hpp"
 #include "common/logging.hpp"
+#include "store/email.hpp"
 #include "store/user_store.hpp"
 
 namespace cubeauth::auth {
@@ -29,6 +30,23 @@ boost::asio::awaitable<Result<connectycube::Session, connectycube::Error>> AuthS
   co_return session;
 }
 
+boost::asio::awaitable<Result<void, AuthError>> AuthService::check_password(const store::User& user,
+                                                                           std::string password, std::string field) {
+  const std::string account = store::normalize_email(user.email);
+  if (auto wait = failed_logins_.check(account, RateLimiter::Clock::now())) {
+    AuthError limited = auth_error(AuthErrorKind::kRateLimited);
+    limited.retry_after = *wait;
+    co_return unexpected(std::move(limited));
+  }
+  const bool matches = co_await passwords_.verify(std::move(password), user.password_hash);
+  if (!matches) {
+    failed_logins_.take(account, RateLimiter::Clock::now());
+    const std::string message = field == "oldPassword" ? "The current password is incorrect." : "The password is incorrect.";
+    co_return unexpected(invalid_input(std::move(field), message));
+  }
+  co_return Result<void, AuthError>{};
+}
+
 boost::asio::awaitable<Result<SessionResult, AuthError>> AuthService::change_password(const TokenClaims& caller,
                                                                                      std::string old_password,
                                                                                      std::string new_password) {
@@ -38,17 +56,14 @@ boost::asio::awaitable<Result<SessionResult, AuthError>> AuthService::change_pas
   if (new_password == old_password) {
     co_return unexpected(invalid_input("newPassword", "newPassword must differ from the current password"));
   }
-  auto found = co_await users_.find_by_id(caller.user_id);
-  if (!found) {
-    co_return unexpected(from_store(found.error()));
+  auto authorized = co_await authorize(caller);
+  if (!authorized) {
+    co_return unexpected(std::move(authorized).error());
   }
-  if (!found->has_value()) {
-    co_return unexpected(auth_error(AuthErrorKind::kInvalidToken));
-  }
-  store::User user = std::move(**found);
-  const bool matches = co_await passwords_.verify(old_password, user.password_hash);
-  if (!matches) {
-    co_return unexpected(invalid_input("oldPassword", "The current password is incorrect."));
+  store::User user = std::move(*authorized);
+  auto checked = co_await check_password(user, old_password, "oldPassword");
+  if (!checked) {
+    co_return unexpected(std::move(checked).error());
   }
   auto hashed = co_await passwords_.hash(new_password);
   if (!hashed) {
@@ -61,24 +76,37 @@ boost::asio::awaitable<Result<SessionResult, AuthError>> AuthService::change_pas
   if (synchronised) {
     auto session = co_await connectycube_->create_session_with_email(user.email, old_password);
     if (!session) {
-      log::warn("changePassword: ConnectyCube session for user {} failed: {}", user.id, session.error().message);
-      co_return unexpected(from_connectycube(session.error()));
-    }
-    connectycube::UserUpdate update;
-    update.password_change = connectycube::PasswordChange{old_password, new_password};
-    auto updated = co_await connectycube_->update_user(session->token, *user.connectycube_id, std::move(update));
-    if (!updated) {
-      bool applied = false;
-      if (updated.error().kind == connectycube::ErrorKind::kUnavailable) {
-        // The answer was lost, not necessarily the change: the new password opening a
-        // session means ConnectyCube has it, and the local side must follow.
+      bool ahead = false;
+      if (session.error().kind == connectycube::ErrorKind::kUnauthorized) {
+        // An earlier change may have reached ConnectyCube but not the store (its answer
+        // lost, then the rollback failed): if the new password opens a session,
+        // ConnectyCube already has it and only the local side is behind.
         auto probe = co_await connectycube_->create_session_with_email(user.email, new_password);
-        applied = probe.has_value();
+        ahead = probe.has_value();
       }
-      if (!applied) {
-        log::warn("changePassword: ConnectyCube did not change the password of user {}: {}", user.id,
-                  updated.error().message);
-        co_return unexpected(from_connectycube(updated.error()));
+      if (!ahead) {
+        log::warn("changePassword: ConnectyCube session for user {} failed: {}", user.id, session.error().message);
+        co_return unexpected(from_connectycube(session.error()));
+      }
+      log::warn("changePassword: ConnectyCube already had the new password of user {}; catching up locally",
+                user.id);
+    } else {
+      connectycube::UserUpdate update;
+      update.password_change = connectycube::PasswordChange{old_password, new_password};
+      auto updated = co_await connectycube_->update_user(session->token, *user.connectycube_id, std::move(update));
+      if (!updated) {
+        bool applied = false;
+        if (updated.error().kind == connectycube::ErrorKind::kUnavailable) {
+          // The answer was lost, not necessarily the change: the new password opening a
+          // session means ConnectyCube has it, and the local side must follow.
+          auto probe = co_await connectycube_->create_session_with_email(user.email, new_password);
+          applied = probe.has_value();
+        }
+        if (!applied) {
+          log::warn("changePassword: ConnectyCube did not change the password of user {}: {}", user.id,
+                    updated.error().message);
+          co_return unexpected(from_connectycube(updated.error()));
+        }
       }
     }
   }
@@ -125,9 +153,12 @@ boost::asio::awaitable<Result<SessionResult, AuthError>> AuthService::change_pas
   co_await reconcile_roles(session.user);
   session.token = issue_access_token(session.user);
   auto refresh_token = co_await open_refresh_family(session.user);
-  if (refresh_token) {
-    session.refresh_token = std::move(*refresh_token);
+  if (!refresh_token) {
+    AuthError error = std::move(refresh_token).error();
+    error.message = "The password was changed, but a new session could not be opened; please log in again.";
+    co_return unexpected(std::move(error));
   }
+  session.refresh_token = std::move(*refresh_token);
   co_return session;
 }
 
@@ -137,6 +168,10 @@ boost::asio::awaitable<Result<ProfileResult, AuthError>> AuthService::update_pro
   auto names = check_names(first_name, last_name);
   if (!names) {
     co_return unexpected(invalid_input(names.error().field, names.error().message));
+  }
+  auto authorized = co_await authorize(caller);
+  if (!authorized) {
+    co_return unexpected(std::move(authorized).error());
   }
   auto stored = co_await users_.set_profile(caller.user_id, names->first, names->second);
   if (!stored) {
@@ -166,7 +201,8 @@ boost::asio::awaitable<Result<ProfileResult, AuthError>> AuthService::update_pro
   if (connectycube_session && !connectycube_session->empty()) {
     session_token = std::move(*connectycube_session);
   } else if (!options_.connectycube_signup) {
-    auto session = co_await connectycube_session_for(result.user, {});
+    const std::string no_password;  // the identity-provider session needs none
+    auto session = co_await connectycube_session_for(result.user, no_password);
     if (!session) {
       result.connectycube_error = from_connectycube(session.error());
       co_return result;
@@ -195,17 +231,15 @@ boost::asio::awaitable<Result<ProfileResult, AuthError>> AuthService::update_pro
 
 boost::asio::awaitable<Result<void, AuthError>> AuthService::delete_account(const TokenClaims& caller,
                                                                            std::string password) {
-  auto found = co_await users_.find_by_id(caller.user_id);
-  if (!found) {
-    co_return unexpected(from_store(found.error()));
+  // A disabled account may still be deleted by its owner.
+  auto authorized = co_await authorize(caller, true);
+  if (!authorized) {
+    co_return unexpected(std::move(authorized).error());
   }
-  if (!found->has_value()) {
-    co_return unexpected(auth_error(AuthErrorKind::kInvalidToken));
-  }
-  const store::User user = std::move(**found);
-  const bool matches = co_await passwords_.verify(password, user.password_hash);
-  if (!matches) {
-    co_return unexpected(invalid_input("password", "The password is incorrect."));
+  const store::User user = std::move(*authorized);
+  auto checked = co_await check_password(user, password, "password");
+  if (!checked) {
+    co_return unexpected(std::move(checked).error());
   }
 
   // ConnectyCube first: a failure there leaves the account whole, and a retry finds

@@ -20,16 +20,13 @@ boost::asio::awaitable<Result<store::User, AuthError>> AuthService::require_admi
   if (!caller.has_role("admin")) {
     co_return unexpected(auth_error(AuthErrorKind::kForbidden));
   }
-  auto found = co_await users_.find_by_id(caller.user_id);
-  if (!found) {
-    co_return unexpected(from_store(found.error()));
+  auto authorized = co_await authorize(caller);
+  if (!authorized) {
+    co_return unexpected(std::move(authorized).error());
   }
-  if (!found->has_value()) {
-    co_return unexpected(auth_error(AuthErrorKind::kInvalidToken));
-  }
-  store::User admin = std::move(**found);
+  store::User admin = std::move(*authorized);
   const auto roles = co_await reconcile_roles(admin);
-  if (admin.disabled || std::find(roles.begin(), roles.end(), "admin") == roles.end()) {
+  if (std::find(roles.begin(), roles.end(), "admin") == roles.end()) {
     co_return unexpected(auth_error(AuthErrorKind::kForbidden));
   }
   co_return admin;
@@ -99,7 +96,7 @@ boost::asio::awaitable<void> AuthService::grant_configured_admins() {
     }
     store::User user = std::move(**found);
     const auto before = user.roles;
-    co_await reconcile_roles(user);
+    co_await reconcile_roles(user, true);
     granted += user.roles != before ? 1 : 0;
   }
   if (!options_.admin_emails.empty()) {

@@ -186,6 +186,8 @@ boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login(std::s
   auto refresh_token = co_await open_refresh_family(result.user);
   if (refresh_token) {
     result.refresh_token = std::move(*refresh_token);
+  } else {
+    result.refresh_token_error = std::move(refresh_token).error();
   }
   result.connectycube.user_id = result.user.connectycube_id;
   if (connectycube_ == nullptr) {
@@ -220,6 +222,8 @@ boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login_by_tok
   auto refresh_token = co_await open_refresh_family(result.user);
   if (refresh_token) {
     result.refresh_token = std::move(*refresh_token);
+  } else {
+    result.refresh_token_error = std::move(refresh_token).error();
   }
   if (connectycube_ == nullptr) {
     result.connectycube.error = auth_error(AuthErrorKind::kConnectyCubeDisabled);

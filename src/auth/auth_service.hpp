@@ -59,6 +59,7 @@ struct LoginResult {
   store::User user;
   std::string token;  ///< cubeauth's JWT
   std::string refresh_token;  ///< opaque; the first of a new family
+  std::optional<AuthError> refresh_token_error;  ///< why refresh_token is empty
   ConnectyCubeOutcome connectycube;
 };
 
@@ -163,8 +164,9 @@ class AuthService {
                                                                           std::string user_id,
                                                                           bool disabled);
 
-  /// At start: gives the admin role to the ADMIN_EMAILS accounts that exist (others get
-  /// it when they register or log in).
+  /// At start: gives the admin role to the ADMIN_EMAILS accounts that exist then. An
+  /// address registered later gets it at the next start (emails are not verified, so
+  /// registering a listed address must not be enough).
   boost::asio::awaitable<void> grant_configured_admins();
 
   const AuthOptions& options() const { return options_; }
@@ -180,9 +182,20 @@ class AuthService {
       const Registration& registration);
   boost::asio::awaitable<void> remember_connectycube_id(store::User& user, std::int64_t id);
   boost::asio::awaitable<void> undo_local_user(const std::string& id);
-  /// The roles the user should hold now: its stored ones, admin added or removed as
-  /// ADMIN_EMAILS says (and stored when that changed).
-  boost::asio::awaitable<std::vector<std::string>> reconcile_roles(store::User& user);
+  /// The roles the user should hold now: its stored ones, admin removed when ADMIN_EMAILS
+  /// no longer lists the email, and added only when `may_grant` (at start, for accounts
+  /// that exist then: a listed address someone registers later must not make them an
+  /// admin, as emails are not verified). Stored when that changed.
+  boost::asio::awaitable<std::vector<std::string>> reconcile_roles(store::User& user, bool may_grant = false);
+  /// The caller's user, fresh from the store: kInvalidToken when gone (or, with strict
+  /// tokens, when the token predates the last password change), kAccountDisabled when
+  /// disabled (unless `allow_disabled`).
+  boost::asio::awaitable<Result<store::User, AuthError>> authorize(const TokenClaims& caller,
+                                                                  bool allow_disabled = false);
+  /// Checks `password` against `user`'s hash, counting a failure against the account's
+  /// failed-login limit (kRateLimited when used up): the same limit as login.
+  boost::asio::awaitable<Result<void, AuthError>> check_password(const store::User& user, std::string password,
+                                                                std::string field);
   /// An access token with the user's roles.
   std::string issue_access_token(const store::User& user);
   /// Stores the first refresh token of a new family; returns the opaque token.

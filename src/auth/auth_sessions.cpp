@@ -51,11 +51,11 @@ std::string_view trim_blanks(std::string_view text) {
 
 }  // namespace
 
-boost::asio::awaitable<std::vector<std::string>> AuthService::reconcile_roles(store::User& user) {
+boost::asio::awaitable<std::vector<std::string>> AuthService::reconcile_roles(store::User& user, bool may_grant) {
   std::vector<std::string> roles = user.roles;
   const bool listed = is_admin_email(options_, user.email);
   const bool holds = std::find(roles.begin(), roles.end(), kAdminRole) != roles.end();
-  if (listed && !holds) {
+  if (listed && !holds && may_grant) {
     roles.emplace_back(kAdminRole);
     std::sort(roles.begin(), roles.end());
   } else if (!listed && holds) {
@@ -162,6 +162,10 @@ boost::asio::awaitable<Result<void, AuthError>> AuthService::logout(std::string 
 }
 
 boost::asio::awaitable<Result<void, AuthError>> AuthService::logout_all(const TokenClaims& caller) {
+  auto authorized = co_await authorize(caller, true);
+  if (!authorized) {
+    co_return unexpected(std::move(authorized).error());
+  }
   auto revoked = co_await users_.revoke_user_refresh_tokens(caller.user_id);
   if (!revoked) {
     log::error("logoutAll: revoking the sessions of user {} failed: {}", caller.user_id,
@@ -205,7 +209,8 @@ boost::asio::awaitable<Result<TokenClaims, AuthError>> AuthService::check_token(
   co_return claims;
 }
 
-boost::asio::awaitable<Result<store::User, AuthError>> AuthService::current_user(const TokenClaims& caller) {
+boost::asio::awaitable<Result<store::User, AuthError>> AuthService::authorize(const TokenClaims& caller,
+                                                                             bool allow_disabled) {
   auto found = co_await users_.find_by_id(caller.user_id);
   if (!found) {
     co_return unexpected(from_store(found.error()));
@@ -214,11 +219,21 @@ boost::asio::awaitable<Result<store::User, AuthError>> AuthService::current_user
     co_return unexpected(auth_error(AuthErrorKind::kInvalidToken));
   }
   if (options_.strict_tokens) {
-    if (auto strict = check_strictly(caller, *found); !strict) {
+    if (auto strict = check_strictly(caller, *found); !strict && !(allow_disabled && (*found)->disabled)) {
       co_return unexpected(std::move(strict).error());
     }
   }
+  if ((*found)->disabled && !allow_disabled) {
+    co_return unexpected(auth_error(AuthErrorKind::kAccountDisabled));
+  }
   co_return std::move(**found);
+}
+
+boost::asio::awaitable<Result<store::User, AuthError>> AuthService::current_user(const TokenClaims& caller) {
+  // `me` still answers for a disabled account (its `disabled` field says so) unless
+  // strict tokens refuse it.
+  auto user = co_await authorize(caller, !options_.strict_tokens);
+  co_return user;
 }
 
 }  // namespace cubeauth::auth

@@ -3,6 +3,8 @@
 #include "common/blocking.hpp"
 
 #include <crypt.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <openssl/crypto.h>
 
 #include <memory>
@@ -19,6 +21,17 @@ bool hashable(std::string_view password) {
 bool is_bcrypt_hash(std::string_view stored) {
   return stored.size() == 60 && (stored.starts_with("$2a$") || stored.starts_with("$2b$") ||
                                  stored.starts_with("$2y$"));
+}
+
+/// Hash threads run at a lower priority (nice 10) than the I/O threads, so that a
+/// burst of logins, which saturates every core, does not delay the answers of
+/// requests that need no hash (the verify endpoint). Set once per pool thread.
+void yield_cpu_to_io_threads() {
+  thread_local bool lowered = false;
+  if (!lowered) {
+    lowered = true;
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
+  }
 }
 
 }  // namespace
@@ -61,13 +74,14 @@ bool bcrypt_verify(std::string_view password, std::string_view stored) {
 PasswordHasher::PasswordHasher(int cost, std::size_t threads)
     : cost_(cost),
       pool_(threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : threads) {
-  // A real hash of a random-enough phrase at the configured cost: verifying against it
-  // costs exactly what verifying a real account costs.
-  auto dummy = bcrypt_hash("cubeauth-dummy-password", cost);
-  if (!dummy) {
+  // A real salt at the configured cost and a digest no password produces: verifying
+  // against it costs exactly what verifying a real account costs (bcrypt runs in full,
+  // then compares), without spending a whole hash at start.
+  char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+  if (crypt_gensalt_rn("$2b$", static_cast<unsigned long>(cost), nullptr, 0, setting, sizeof setting) == nullptr) {
     throw std::runtime_error("libxcrypt cannot make bcrypt hashes at cost " + std::to_string(cost));
   }
-  dummy_hash_ = std::move(*dummy);
+  dummy_hash_ = std::string(setting) + std::string(31, '.');
 }
 
 PasswordHasher::~PasswordHasher() { pool_.join(); }
@@ -75,7 +89,10 @@ PasswordHasher::~PasswordHasher() { pool_.join(); }
 // The work lambdas are named locals, not temporaries inside the co_await expression:
 // g++ 12 mishandles non-trivial temporaries there (captured strings get destroyed twice).
 boost::asio::awaitable<Result<std::string, PasswordError>> PasswordHasher::hash(std::string password) {
-  auto work = [password = std::move(password), cost = cost_] { return bcrypt_hash(password, cost); };
+  auto work = [password = std::move(password), cost = cost_] {
+    yield_cpu_to_io_threads();
+    return bcrypt_hash(password, cost);
+  };
   auto hashed = co_await run_blocking(pool_.get_executor(), std::move(work));
   co_return hashed;
 }
@@ -86,6 +103,7 @@ boost::asio::awaitable<bool> PasswordHasher::verify(std::string password, std::s
     co_return matched;
   }
   auto work = [password = std::move(password), stored = std::move(stored)] {
+    yield_cpu_to_io_threads();
     return bcrypt_verify(password, stored);
   };
   const bool matched = co_await run_blocking(pool_.get_executor(), std::move(work));
@@ -96,7 +114,10 @@ boost::asio::awaitable<bool> PasswordHasher::verify_nothing(std::string password
   if (!hashable(password)) {
     password = "x";
   }
-  auto work = [password = std::move(password), this] { return bcrypt_verify(password, dummy_hash_); };
+  auto work = [password = std::move(password), this] {
+    yield_cpu_to_io_threads();
+    return bcrypt_verify(password, dummy_hash_);
+  };
   co_await run_blocking(pool_.get_executor(), std::move(work));
   co_return false;
 }

@@ -45,8 +45,9 @@ std::optional<std::chrono::seconds> RateLimiter::spend(std::string_view key, Clo
     if (buckets_.size() >= max_keys_) {
       make_room(now);
       if (buckets_.size() >= max_keys_) {
-        // Every tracked key is busy: refuse rather than forget one that is being abused.
-        return wait_for_token(0);
+        // Every tracked key is busy (a flood of addresses): forget one rather than lock
+        // every new client out; the forgotten key merely starts afresh.
+        buckets_.erase(buckets_.begin());
       }
     }
     buckets_.emplace(std::string(key), Bucket{limit_.burst - 1, now});

@@ -24,7 +24,7 @@ class RateLimiter {
   using Clock = std::chrono::steady_clock;
 
   /// At most `max_keys` keys are tracked; above that, keys whose bucket has refilled
-  /// are forgotten first (they hold nothing worth keeping).
+  /// are forgotten first (they hold nothing worth keeping), then any one.
   explicit RateLimiter(RateLimit limit, std::size_t max_keys = 100'000);
 
   /// Takes one token of `key`'s bucket. nullopt when one was there; otherwise how long

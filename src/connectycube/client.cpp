@@ -137,7 +137,12 @@ boost::asio::awaitable<Result<void, Error>> Client::delete_user_in_session(
   // that still exists, or the sign that the user is gone: deleted earlier, or by this very
   // request whose first answer was lost before the HTTP client resent it. Ask which.
   auto exists = co_await user_exists(user_id);
-  if (exists && !*exists) {
+  if (!exists) {
+    // Unknown whether the user is gone: a 401 would send the caller to make a new session,
+    // which auto-creates a deleted user again, so report the lookup's failure instead.
+    co_return unexpected(std::move(exists).error());
+  }
+  if (!*exists) {
     co_return unexpected(
         Error{ErrorKind::kNotFound,
               404,

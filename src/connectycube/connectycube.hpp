@@ -107,7 +107,8 @@ class ConnectyCube {
   /// this very call whose first answer was lost and was resent) the answer is kNotFound
   /// (http_status 404), which a retrying caller treats as done. Other failures: kUnauthorized
   /// (401: the session is missing or expired and the user still exists; 403: another user's
-  /// session, or an application session), kUnavailable.
+  /// session, or an application session), kUnavailable (also when, after a 401, the check
+  /// of whether the user still exists could not be made).
   virtual boost::asio::awaitable<Result<void, Error>> delete_user_in_session(
       std::string session_token, std::int64_t user_id) = 0;
 

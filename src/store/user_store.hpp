@@ -83,7 +83,9 @@ class UserStore {
   /// Atomically uses the token whose hash is `presented_hash` and stores `next` in
   /// the same family (next.family_id and next.user_id are overwritten with the
   /// family's). Of two concurrent calls with one hash exactly one gets kRotated; the
-  /// other sees kReused and the family is revoked. A token past its expires_at at
+  /// other sees kReused and the family is revoked (with more racers, each other one
+  /// sees kReused, or kRevoked once the family is revoked; the winner's new token is
+  /// then revoked too). A token past its expires_at at
   /// `next.issued_at`, or of a revoked family, gives kRevoked and stores nothing.
   virtual boost::asio::awaitable<Result<Rotation, StoreError>> rotate_refresh_token(
       std::string presented_hash, NewRefreshToken next) = 0;

@@ -231,11 +231,16 @@ TEST_F(AccountLifecycleTest, UpdateProfileUsesTheGivenConnectyCubeSession) {
   EXPECT_EQ(connectycube_.user(*connectycube_.user_id_of(kEmail))->full_name, "Nadia Karimova-Lee");
 }
 
-TEST_F(AccountLifecycleTest, RolesFollowAdminEmailsAtEachLogin) {
+TEST_F(AccountLifecycleTest, AdminEmailsGrantTheRoleAtStartOnlyAndTakeItAwayAtLogin) {
   {
     AuthService auth = make(true, {kEmail});
+    // Registered after start: listing the address is not enough (emails are unverified).
     const auto login = signed_in(auth);
-    EXPECT_EQ(claims_of(auth, login.token).roles, (std::vector<std::string>{"user", "admin"}));
+    EXPECT_EQ(claims_of(auth, login.token).roles, std::vector<std::string>{"user"});
+    run(auth.grant_configured_admins());  // what the next start does
+    auto again = run(auth.login(kEmail, kOld));
+    ASSERT_TRUE(again);
+    EXPECT_EQ(claims_of(auth, again->token).roles, (std::vector<std::string>{"user", "admin"}));
     EXPECT_EQ(users_.users()[0].roles, std::vector<std::string>{"admin"});
   }
   AuthService demoted = make(true, {});
@@ -247,13 +252,45 @@ TEST_F(AccountLifecycleTest, RolesFollowAdminEmailsAtEachLogin) {
 
 TEST_F(AccountLifecycleTest, AnAdminTokenLosesItsPowerWhenTheEmailLeavesAdminEmails) {
   AuthService admin_service = make(true, {kEmail});
-  const auto login = signed_in(admin_service);
-  const auto claims = claims_of(admin_service, login.token);
+  signed_in(admin_service);
+  run(admin_service.grant_configured_admins());
+  auto login = run(admin_service.login(kEmail, kOld));
+  ASSERT_TRUE(login);
+  const auto claims = claims_of(admin_service, login->token);
   EXPECT_TRUE(run(admin_service.list_users(claims, {})));
   AuthService demoted = make(true, {});
   auto listed = run(demoted.list_users(claims, {}));  // the same, still unexpired token
   ASSERT_FALSE(listed);
   EXPECT_EQ(listed.error().kind, AuthErrorKind::kForbidden);
+}
+
+TEST_F(AccountLifecycleTest, GuessingThePasswordInChangePasswordCountsAsFailedLogins) {
+  AuthService auth = make();
+  const auto login = signed_in(auth);
+  const auto claims = claims_of(auth, login.token);
+  for (int i = 0; i < 10; ++i) {  // the default burst of failed logins per account
+    auto wrong = run(auth.change_password(claims, "Guess-" + std::to_string(i) + "xyz", kNew));
+    ASSERT_FALSE(wrong);
+    EXPECT_EQ(wrong.error().field, "oldPassword");
+  }
+  auto limited = run(auth.change_password(claims, kOld, kNew));
+  ASSERT_FALSE(limited);
+  EXPECT_EQ(limited.error().kind, AuthErrorKind::kRateLimited);
+  EXPECT_GT(limited.error().retry_after.count(), 0);
+  EXPECT_EQ(run(auth.login(kEmail, kOld)).error().kind, AuthErrorKind::kRateLimited);
+}
+
+TEST_F(AccountLifecycleTest, ADisabledAccountCannotChangeItsPasswordOrProfile) {
+  AuthService auth = make();
+  const auto login = signed_in(auth);
+  const auto claims = claims_of(auth, login.token);
+  ASSERT_TRUE(run(users_.set_disabled(login.user.id, true)));
+  EXPECT_EQ(run(auth.change_password(claims, kOld, kNew)).error().kind, AuthErrorKind::kAccountDisabled);
+  EXPECT_EQ(run(auth.update_profile(claims, "N", "K", std::nullopt)).error().kind, AuthErrorKind::kAccountDisabled);
+  // A live refresh token of a disabled account (its revocation failed) is refused too.
+  EXPECT_EQ(run(auth.refresh(login.refresh_token)).error().kind, AuthErrorKind::kAccountDisabled);
+  // Its owner may still delete it.
+  EXPECT_TRUE(run(auth.delete_account(claims, kOld)));
 }
 
 TEST_F(AccountLifecycleTest, StrictTokensRefuseTokensIssuedBeforeAPasswordChange) {

@@ -51,10 +51,12 @@ TEST(RateLimiter, KeepsAtMostMaxKeysForgettingRefilledOnesFirst) {
   for (const char* key : {"a", "b", "c"}) {
     EXPECT_FALSE(limiter.take(key, kStart));
   }
-  // All three are still spending: a fourth key is refused rather than one forgotten.
-  EXPECT_TRUE(limiter.take("d", kStart));
-  // A minute later they have refilled, so they are forgotten to make room.
-  EXPECT_FALSE(limiter.take("d", kStart + 2s));
+  // All three are still spending: a fourth key still gets in (one is forgotten), so a
+  // flood of addresses cannot lock new clients out.
+  EXPECT_FALSE(limiter.take("d", kStart));
+  EXPECT_EQ(limiter.tracked_keys(), 3u);
+  // A minute later they have refilled, so they are the ones forgotten to make room.
+  EXPECT_FALSE(limiter.take("e", kStart + 2min));
   EXPECT_LE(limiter.tracked_keys(), 3u);
 }
 

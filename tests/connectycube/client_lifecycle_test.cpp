@@ -240,6 +240,18 @@ TEST(ClientDeleteUserInSession, ReportsAnExpiredSessionOfAUserThatStillExistsAs4
   EXPECT_EQ(fresh->user_id, session.user_id);  // still there
 }
 
+TEST(ClientDeleteUserInSession, ReportsUnavailableWhenItCannotTellWhetherTheUserIsGone) {
+  EmulatorThread emulator;
+  Client client(options_for(emulator));
+  const Session session = signed_in(client, "nadia@example.org");
+  emulator.call("DELETE", "/session.json", "", {{"CB-Token", session.token}});
+  emulator.fail_next(3, 503, Route{"POST", "/session"});  // the application session, 3 tries
+  auto deleted = delete_in(client, session.token, session.user_id);
+  ASSERT_FALSE(deleted);
+  EXPECT_EQ(deleted.error().kind, ErrorKind::kUnavailable);
+  EXPECT_EQ(deleted.error().http_status, 503);
+}
+
 TEST(ClientDeleteUserInSession, RefusesToDeleteAnotherUser) {
   EmulatorThread emulator;
   Client client(options_for(emulator));

@@ -80,9 +80,12 @@ TEST_F(RestApi, RefusesBadInputNamingTheFieldAndNonJsonBodies) {
   EXPECT_EQ(form.status, 415u);
   const auto array = call(port(), "POST", "/auth/login", boost::json::array{1, 2});
   EXPECT_EQ(array.status, 400u);
+  // No refresh token: the same answer as GraphQL's empty one.
   const auto missing = call(port(), "POST", "/auth/refresh", boost::json::object{});
-  EXPECT_EQ(missing.status, 400u);
-  EXPECT_EQ(missing.body.at("field"), "refreshToken");
+  EXPECT_EQ(missing.status, 401u);
+  EXPECT_EQ(missing.body.at("message"), "The refresh token is invalid or expired.");
+  const auto graphql_missing = post_graphql(port(), "mutation { refresh(refreshToken: \"\") { token } }");
+  EXPECT_EQ(graphql_missing.errors().at(0).at("message"), missing.body.at("message"));
 }
 
 TEST_F(RestApi, LoginRefreshMeAndLogoutWorkLikeTheirGraphqlTwins) {
@@ -111,6 +114,11 @@ TEST_F(RestApi, LoginRefreshMeAndLogoutWorkLikeTheirGraphqlTwins) {
   EXPECT_EQ(anonymous.status, 401u);
   EXPECT_EQ(anonymous.www_authenticate, "Bearer");
   EXPECT_EQ(anonymous.body.at("code"), "UNAUTHENTICATED");
+
+  // The REST answer is the GraphQL answer's data, field for field.
+  const auto graphql_me = post_graphql(port(), "{ me { id firstName lastName email roles disabled } }", {},
+                                       "Authorization: Bearer " + token + "\r\n");
+  EXPECT_EQ(graphql_me.data().at("me"), me.body.at("user"));
 
   const auto refreshed = call(port(), "POST", "/auth/refresh", {{"refreshToken", refresh_token}});
   ASSERT_EQ(refreshed.status, 200u) << boost::json::serialize(refreshed.body);
@@ -148,6 +156,7 @@ TEST(RateLimits, RefuseAClientOverItsBurstWithRetryAfterOnBothFrontDoors) {
                                 boost::json::serialize(boost::json::object{
                                     {"query", kLogin}, {"variables", {{"body", credentials(email)}}}}),
                                 kJson);
+  ASSERT_TRUE(raw);
   EXPECT_EQ((*raw)[boost::beast::http::field::retry_after], "60");
 }
 

@@ -53,5 +53,59 @@ TEST(InMemoryUserStore, PutStoresALegacyUserAsItIs) {
   EXPECT_EQ(duplicate.error(), StoreError::kDuplicateEmail);
 }
 
+TEST(InMemoryUserStore, FailsTheAccountLifecycleCallsToo) {
+  InMemoryUserStore store;
+  auto created = run_sync(store.create_user(ada()));
+  ASSERT_TRUE(created.has_value());
+  const auto now = std::chrono::system_clock::now();
+  NewRefreshToken token{"hash", "5f5e1000bbbbbbbbbbbbbbbb", created->id, now,
+                        now + std::chrono::hours(1)};
+  NewRefreshToken next{"next", "", "", now, now + std::chrono::hours(1)};
+  std::vector<std::string> roles = {"admin"};
+  UserQuery query;
+
+  store.fail_every_call(StoreError::kUnavailable);
+  const std::size_t before = store.calls();
+  EXPECT_FALSE(run_sync(store.set_password(created->id, "h", now)).has_value());
+  EXPECT_FALSE(run_sync(store.set_profile(created->id, "A", "B")).has_value());
+  EXPECT_FALSE(run_sync(store.set_disabled(created->id, true)).has_value());
+  EXPECT_FALSE(run_sync(store.set_roles(created->id, roles)).has_value());
+  EXPECT_FALSE(run_sync(store.list_users(query)).has_value());
+  EXPECT_FALSE(run_sync(store.create_refresh_token(token)).has_value());
+  EXPECT_FALSE(run_sync(store.rotate_refresh_token("hash", next)).has_value());
+  EXPECT_FALSE(run_sync(store.revoke_refresh_family("hash")).has_value());
+  auto revoked = run_sync(store.revoke_user_refresh_tokens(created->id));
+  ASSERT_FALSE(revoked.has_value());
+  EXPECT_EQ(revoked.error(), StoreError::kUnavailable);
+  EXPECT_EQ(store.calls(), before + 9);
+  EXPECT_EQ(store.refresh_token_count(), 0u);
+  EXPECT_EQ(store.users().front(), *created);
+
+  store.fail_every_call(std::nullopt);
+  ASSERT_TRUE(run_sync(store.create_refresh_token(token)).has_value());
+  // A fault loop over a rotation: the failing step changes nothing.
+  store.fail_call(0, StoreError::kInternal);
+  auto failed = run_sync(store.rotate_refresh_token("hash", next));
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_EQ(store.refresh_token_count(), 1u);
+  auto rotated = run_sync(store.rotate_refresh_token("hash", next));
+  ASSERT_TRUE(rotated.has_value());
+  EXPECT_EQ(rotated->outcome, RotationOutcome::kRotated);
+  EXPECT_EQ(store.refresh_token_count(), 2u);
+}
+
+TEST(InMemoryUserStore, DeletingAUserDropsTheirTokensFromTheCount) {
+  InMemoryUserStore store;
+  auto created = run_sync(store.create_user(ada()));
+  ASSERT_TRUE(created.has_value());
+  const auto now = std::chrono::system_clock::now();
+  NewRefreshToken token{"hash", "5f5e1000bbbbbbbbbbbbbbbb", created->id, now,
+                        now + std::chrono::hours(1)};
+  ASSERT_TRUE(run_sync(store.create_refresh_token(token)).has_value());
+  EXPECT_EQ(store.refresh_token_count(), 1u);
+  ASSERT_TRUE(run_sync(store.delete_user(created->id)).has_value());
+  EXPECT_EQ(store.refresh_token_count(), 0u);
+}
+
 }  // namespace
 }  // namespace cubeauth::store::testing

@@ -220,6 +220,42 @@ TEST_P(RefreshTokenContract, ConcurrentRotationsOfOneTokenRotateItExactlyOnce) {
   }
 }
 
+TEST_P(RefreshTokenContract, ARevocationRacingRotationsLeavesNoLiveToken) {
+  constexpr int kFamilies = 4;
+  constexpr int kChain = 6;
+  const User user = create(email("logoutrace"));
+  std::vector<std::string> latest;
+  for (int i = 0; i < kFamilies; ++i) {
+    latest.push_back(stored_first_token(user).token_hash);
+  }
+  std::latch start(kFamilies + 1);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kFamilies; ++i) {
+    threads.emplace_back([&, i] {
+      start.arrive_and_wait();
+      for (int step = 0; step < kChain; ++step) {
+        const NewRefreshToken next = next_token();
+        auto rotated = run_sync(store().rotate_refresh_token(latest[i], next));
+        if (!rotated.has_value() || rotated->outcome != RotationOutcome::kRotated) {
+          break;
+        }
+        latest[i] = next.token_hash;
+      }
+    });
+  }
+  threads.emplace_back([&] {
+    start.arrive_and_wait();
+    EXPECT_TRUE(run_sync(store().revoke_user_refresh_tokens(user.id)).has_value());
+  });
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  // Whatever interleaving happened, the newest token of every family is dead.
+  for (int i = 0; i < kFamilies; ++i) {
+    EXPECT_EQ(rotate(latest[i], next_token()).outcome, RotationOutcome::kRevoked) << i;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(AllStores, RefreshTokenContract, ::testing::ValuesIn(stores_under_test()),
                          [](const auto& info) { return info.param.name; });
 
