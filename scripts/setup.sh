@@ -12,6 +12,8 @@ packages=(
   # tests
   libgtest-dev libgmock-dev libbenchmark-dev postgresql curl python3 python3-mockupdb
   procps
+  # fuzzing (clang + libFuzzer runtime) and static checks (scripts/fuzz.sh, scripts/tidy.sh)
+  clang libclang-rt-14-dev clang-tidy clang-format
 )
 # Node.js runs the test tooling (graphql-js, the ConnectyCube SDK, the browser driver).
 # Any node >= 18 with npm will do; Debian's own packages are the fallback.
