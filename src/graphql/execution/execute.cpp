@@ -18,11 +18,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
-#include <deque>
+#include <cstddef>
 #include <exception>
+#include <memory>
+#include <new>
 #include <optional>
 #include <unordered_map>
+#include <vector>
 
 namespace cubeauth::graphql {
 namespace json = boost::json;
@@ -104,25 +108,48 @@ bool uses_variables(const std::vector<ast::Argument>& arguments) {
 }
 
 /// Storage whose elements never move. The first few live inside the executor itself, so small
-/// requests allocate nothing here (a std::deque allocates even when empty).
+/// requests allocate nothing here; the rest go to blocks that double in size (an introspection
+/// answer stores thousands of elements: a few allocations instead of one per deque chunk).
 template <class T, std::size_t kInline = 8>
 class StableStore {
  public:
+  StableStore() = default;
+  StableStore(const StableStore&) = delete;
+  StableStore& operator=(const StableStore&) = delete;
+  ~StableStore() {
+    for (std::size_t b = 0; b < blocks_.size(); ++b) {
+      const std::size_t count = b + 1 == blocks_.size() ? used_in_last_ : block_size(b);
+      T* items = std::launder(reinterpret_cast<T*>(blocks_[b].get()));
+      for (std::size_t i = 0; i < count; ++i) {
+        items[i].~T();
+      }
+    }
+  }
+
   template <class... Args>
   T& emplace(Args&&... args) {
     if (used_ < kInline) {
       return inline_[used_++].emplace(std::forward<Args>(args)...);
     }
-    if (!overflow_) {
-      overflow_.emplace();
+    if (blocks_.empty() || used_in_last_ == block_size(blocks_.size() - 1)) {
+      blocks_.push_back(std::make_unique_for_overwrite<Raw[]>(block_size(blocks_.size())));
+      used_in_last_ = 0;
     }
-    return overflow_->emplace_back(std::forward<Args>(args)...);
+    T* item = ::new (static_cast<void*>(&blocks_.back()[used_in_last_])) T(std::forward<Args>(args)...);
+    ++used_in_last_;  // only once constructed: a throwing constructor leaves nothing to destroy
+    return *item;
   }
 
  private:
+  struct Raw {
+    alignas(T) std::byte bytes[sizeof(T)];
+  };
+  static std::size_t block_size(std::size_t index) { return std::size_t{32} << std::min<std::size_t>(index, 10); }
+
   std::array<std::optional<T>, kInline> inline_;
   std::size_t used_ = 0;
-  std::optional<std::deque<T>> overflow_;
+  std::vector<std::unique_ptr<Raw[]>> blocks_;
+  std::size_t used_in_last_ = 0;
 };
 
 const json::value kNull;
@@ -185,7 +212,10 @@ class Executor {
     collect_fields(root_type_, operation->selection_set, visited, root_groups_);
 
     // The response lives in one arena: many small objects and strings, all freed together.
-    data_ = json::value(json::make_shared_resource<json::monotonic_resource>());
+    // The storage_ptr does not own it (the Response's `arena` does): no reference count per
+    // value, and destroying the data is free instead of a walk over every value.
+    arena_ = std::make_shared<json::monotonic_resource>();
+    data_ = json::value(json::storage_ptr(arena_.get()));
     data_.emplace_object().reserve(root_groups_.size());
     root_frame_.slot = &data_;
     run_root_fields();
@@ -212,6 +242,7 @@ class Executor {
 
   Response take() {
     if (started_execution_) {
+      response_.arena = arena_;
       response_.data = std::move(data_);
     }
     response_.errors.insert(response_.errors.end(), std::make_move_iterator(errors_.begin()),
@@ -730,6 +761,7 @@ class Executor {
   bool started_execution_ = false;
   GroupedFields root_groups_;
   std::size_t next_root_ = 0;
+  std::shared_ptr<json::monotonic_resource> arena_;  // before everything that may use it
   json::value data_;
   Frame root_frame_;
 

@@ -82,8 +82,8 @@ bool is_introspection_only(const ast::Document& document) {
   return any;
 }
 
-std::optional<json::value> IntrospectionAnswers::find(std::string_view operation_name,
-                                                      const json::object& variables) const {
+std::optional<Response> IntrospectionAnswers::find(std::string_view operation_name,
+                                                   const json::object& variables) const {
   std::shared_ptr<const Entry> found;
   {
     std::lock_guard lock(mutex_);
@@ -97,8 +97,12 @@ std::optional<json::value> IntrospectionAnswers::find(std::string_view operation
   if (!found) {
     return std::nullopt;
   }
-  // One arena for the copy, sized for all of it: one allocation, freed at once.
-  return json::value(found->data, json::make_shared_resource<json::monotonic_resource>(found->bytes));
+  // One arena for the copy, sized for all of it, owned by the Response (see Response::arena).
+  auto arena = std::make_shared<json::monotonic_resource>(found->bytes);
+  Response response;
+  response.data = json::value(found->data, json::storage_ptr(arena.get()));
+  response.arena = std::move(arena);
+  return response;
 }
 
 void IntrospectionAnswers::remember(std::string_view operation_name, const json::object& variables,

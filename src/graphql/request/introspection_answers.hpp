@@ -5,6 +5,8 @@
 // and answers a repeat with a copy instead of an execution.
 #pragma once
 
+#include "graphql/response/response.hpp"
+
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -28,9 +30,9 @@ bool is_introspection_only(const ast::Document& document);
 
 class IntrospectionAnswers {
  public:
-  /// A copy of the data remembered for this operation name and these request variables.
-  std::optional<boost::json::value> find(std::string_view operation_name,
-                                         const boost::json::object& variables) const;
+  /// A copy of the answer remembered for this operation name and these request variables.
+  std::optional<Response> find(std::string_view operation_name,
+                               const boost::json::object& variables) const;
   /// Remembers `data` (of an answer without errors), replacing the oldest of a few entries.
   void remember(std::string_view operation_name, const boost::json::object& variables,
                 const boost::json::value& data);

@@ -24,13 +24,7 @@ std::optional<Response> remembered(const PreparedDocument& prepared,
   if (!prepared.introspection_only) {
     return std::nullopt;
   }
-  auto data = prepared.answers.find(operation_name, variables);
-  if (!data) {
-    return std::nullopt;
-  }
-  Response response;
-  response.data = std::move(data);
-  return response;
+  return prepared.answers.find(operation_name, variables);
 }
 
 void remember(const PreparedDocument& prepared, std::string_view operation_name,
