@@ -1,24 +1,15 @@
 #include "api/graphql_route.hpp"
 
 #include "api/auth_views.hpp"
+#include "api/graphql_request_body.hpp"
 #include "api/playground/playground.hpp"
 #include "graphql/request/service.hpp"
 #include "graphql/response/write_response.hpp"
-
-#include <boost/json/parse.hpp>
-#include <boost/json/parse_options.hpp>
 
 namespace cubeauth::api {
 namespace {
 
 using graphql::GraphQLError;
-
-/// A decoded GraphQL-over-HTTP request.
-struct GraphqlRequest {
-  std::string query;
-  boost::json::object variables;
-  std::string operation_name;
-};
 
 /// A failure before execution: the HTTP status and one GraphQL error.
 struct RequestFailure {
@@ -62,42 +53,6 @@ http::Response failure_response(const http::Request& request, RequestFailure fai
   return response;
 }
 
-boost::json::parse_options json_options() {
-  boost::json::parse_options options;
-  options.max_depth = 64;
-  return options;
-}
-
-/// Reads {query, variables, operationName, extensions} from a JSON object.
-Result<GraphqlRequest, RequestFailure> read_request_object(const boost::json::object& body) {
-  GraphqlRequest request;
-  const auto* query = body.if_contains("query");
-  if (query == nullptr || query->is_null() || (query->is_string() && query->as_string().empty())) {
-    return unexpected(bad_request("GraphQL operations must contain a non-empty `query`."));
-  }
-  if (!query->is_string()) {
-    return unexpected(bad_request("`query` must be a string."));
-  }
-  request.query = query->as_string();
-  if (const auto* variables = body.if_contains("variables"); variables != nullptr && !variables->is_null()) {
-    if (!variables->is_object()) {
-      return unexpected(bad_request("`variables` must be an object."));
-    }
-    request.variables = variables->as_object();
-  }
-  if (const auto* name = body.if_contains("operationName"); name != nullptr && !name->is_null()) {
-    if (!name->is_string()) {
-      return unexpected(bad_request("`operationName` must be a string."));
-    }
-    request.operation_name = name->as_string();
-  }
-  if (const auto* extensions = body.if_contains("extensions");
-      extensions != nullptr && !extensions->is_null() && !extensions->is_object()) {
-    return unexpected(bad_request("`extensions` must be an object."));
-  }
-  return request;
-}
-
 Result<GraphqlRequest, RequestFailure> read_post(const http::Request& request) {
   const std::string_view content_type = request[http::beast_http::field::content_type];
   if (!content_type.starts_with("application/json") && !content_type.starts_with("application/graphql-response+json")) {
@@ -105,15 +60,11 @@ Result<GraphqlRequest, RequestFailure> read_post(const http::Request& request) {
                                      coded_error("POST requests to /api must have Content-Type: application/json.",
                                                  "BAD_REQUEST")});
   }
-  boost::system::error_code ec;
-  boost::json::value body = boost::json::parse(request.body(), ec, {}, json_options());
-  if (ec) {
-    return unexpected(bad_request("The request body is not valid JSON."));
+  auto decoded = decode_graphql_body(request.body());
+  if (!decoded) {
+    return unexpected(bad_request(std::move(decoded).error()));
   }
-  if (!body.is_object()) {
-    return unexpected(bad_request("The request body must be a JSON object."));
-  }
-  return read_request_object(body.as_object());
+  return std::move(*decoded);
 }
 
 Result<GraphqlRequest, RequestFailure> read_get(const http::RequestContext& context) {
@@ -124,14 +75,11 @@ Result<GraphqlRequest, RequestFailure> read_get(const http::RequestContext& cont
   }
   request.query = std::move(*query);
   if (auto variables = context.query_param("variables"); variables && !variables->empty()) {
-    boost::system::error_code ec;
-    boost::json::value parsed = boost::json::parse(*variables, ec, {}, json_options());
-    if (ec || !(parsed.is_object() || parsed.is_null())) {
-      return unexpected(bad_request("`variables` must be a JSON object."));
+    auto decoded = decode_graphql_variables(*variables);
+    if (!decoded) {
+      return unexpected(bad_request(std::move(decoded).error()));
     }
-    if (parsed.is_object()) {
-      request.variables = std::move(parsed.as_object());
-    }
+    request.variables = std::move(*decoded);
   }
   request.operation_name = context.query_param("operationName").value_or("");
   return request;

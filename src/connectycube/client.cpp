@@ -147,6 +147,32 @@ boost::asio::awaitable<Result<void, Error>> Client::delete_user_in_session(
   co_return unexpected(std::move(error));
 }
 
+boost::asio::awaitable<Result<Dialog, Error>> Client::create_private_dialog(
+    std::string session_token, std::int64_t other_user_id) {
+  if (!endpoint_) {
+    co_return unexpected(unavailable_error(endpoint_error_));
+  }
+  OutgoingRequest request = wire::create_private_dialog(*endpoint_, session_token, other_user_id);
+  auto response = co_await send_checked(std::move(request));
+  if (!response) {
+    co_return unexpected(std::move(response).error());
+  }
+  co_return wire::parse_dialog(*response);
+}
+
+boost::asio::awaitable<Result<DialogPage, Error>> Client::list_dialogs(std::string session_token,
+                                                                       DialogQuery query) {
+  if (!endpoint_) {
+    co_return unexpected(unavailable_error(endpoint_error_));
+  }
+  OutgoingRequest request = wire::list_dialogs(*endpoint_, session_token, query);
+  auto response = co_await send_checked(std::move(request));
+  if (!response) {
+    co_return unexpected(std::move(response).error());
+  }
+  co_return wire::parse_dialog_page(*response);
+}
+
 boost::asio::awaitable<Result<void, Error>> Client::delete_user(std::int64_t user_id,
                                                                 std::string email,
                                                                 std::string password) {

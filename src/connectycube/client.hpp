@@ -32,6 +32,10 @@ class Client final : public ConnectyCube {
                                                           UserUpdate update) override;
   boost::asio::awaitable<Result<void, Error>> delete_user_in_session(std::string session_token,
                                                                      std::int64_t user_id) override;
+  boost::asio::awaitable<Result<Dialog, Error>> create_private_dialog(
+      std::string session_token, std::int64_t other_user_id) override;
+  boost::asio::awaitable<Result<DialogPage, Error>> list_dialogs(std::string session_token,
+                                                                 DialogQuery query) override;
   boost::asio::awaitable<Result<void, Error>> delete_user(std::int64_t user_id, std::string email,
                                                           std::string password) override;
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/result.hpp"
 #include "connectycube/error.hpp"
@@ -39,6 +40,31 @@ struct User {
   std::string email;
   std::string full_name;
   std::string external_id;
+};
+
+/// A chat dialog as the service returns it (connectycube-api.md 5.1); null text is "".
+struct Dialog {
+  std::string id;                           ///< "_id": 24 hex
+  int type = 0;                             ///< 3 private, 2 group
+  std::int64_t user_id = 0;                 ///< who created it
+  std::vector<std::int64_t> occupants_ids;  ///< everyone in it, the creator included
+  std::string name;
+  std::string created_at;  ///< ISO-8601 UTC
+  std::string updated_at;
+};
+
+/// Which of the caller's dialogs list_dialogs returns (GET /chat/Dialog parameters).
+struct DialogQuery {
+  std::optional<int> type;  ///< only dialogs of this type
+  int limit = 100;          ///< at most 100
+  int skip = 0;
+};
+
+struct DialogPage {
+  std::int64_t total_entries = 0;  ///< all the caller's dialogs matching the query
+  int skip = 0;
+  int limit = 0;
+  std::vector<Dialog> items;
 };
 
 class ConnectyCube {
@@ -84,6 +110,19 @@ class ConnectyCube {
   /// session, or an application session), kUnavailable.
   virtual boost::asio::awaitable<Result<void, Error>> delete_user_in_session(
       std::string session_token, std::int64_t user_id) = 0;
+
+  /// The private (type 3) dialog between the session's user and `other_user_id`
+  /// (POST /chat/Dialog). The service gives one private dialog per pair, so creating it
+  /// again, from either side, returns the same dialog: the call is safe to repeat and is
+  /// retried through transient failures. Failures: kInvalidInput (422 "Occupants_ids is
+  /// missing opponent ID." under "base": no such other user), kUnauthorized (401 dead
+  /// session; 403 an application session), kUnavailable.
+  virtual boost::asio::awaitable<Result<Dialog, Error>> create_private_dialog(
+      std::string session_token, std::int64_t other_user_id) = 0;
+
+  /// The session's user's dialogs (GET /chat/Dialog), one page. Failures as above.
+  virtual boost::asio::awaitable<Result<DialogPage, Error>> list_dialogs(std::string session_token,
+                                                                         DialogQuery query) = 0;
 
   /// Deletes user `user_id` (undo of a sign-up): creates that user's session with
   /// email and password, then delete_user_in_session.

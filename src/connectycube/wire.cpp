@@ -48,6 +48,57 @@ json::value app_id_value(std::string_view app_id) {
   return json::string(app_id);
 }
 
+/// The 2xx answer's body as a JSON object.
+Result<json::object, Error> body_object(const IncomingResponse& response) {
+  boost::system::error_code ec;
+  json::value document = json::parse(response.body, ec);
+  if (ec) {
+    return unexpected(invalid_response_error(
+        "the " + std::to_string(response.status) + " answer is not JSON (" + ec.message() + ")",
+        response.status));
+  }
+  if (!document.is_object()) {
+    return unexpected(invalid_response_error("the answer is not a JSON object", response.status));
+  }
+  return std::move(document.as_object());
+}
+
+std::string text_at(const json::object& object, std::string_view key) {
+  const json::value* value = object.if_contains(key);
+  return value != nullptr && value->is_string() ? std::string(value->get_string()) : std::string();
+}
+
+Result<Dialog, Error> dialog_from(const json::object& object, int status) {
+  Dialog dialog;
+  dialog.id = text_at(object, "_id");
+  if (dialog.id.empty()) {
+    return unexpected(invalid_response_error("the dialog has no _id", status));
+  }
+  const json::value* type = object.if_contains("type");
+  const auto type_number = type == nullptr ? std::nullopt : as_int64(*type);
+  if (!type_number) {
+    return unexpected(invalid_response_error("the dialog has no integer type", status));
+  }
+  dialog.type = static_cast<int>(*type_number);
+  if (const json::value* user_id = object.if_contains("user_id")) {
+    dialog.user_id = as_int64(*user_id).value_or(0);
+  }
+  if (const json::value* occupants = object.if_contains("occupants_ids");
+      occupants != nullptr && occupants->is_array()) {
+    for (const json::value& occupant : occupants->get_array()) {
+      const auto id = as_int64(occupant);
+      if (!id) {
+        return unexpected(invalid_response_error("an occupant id is not an integer", status));
+      }
+      dialog.occupants_ids.push_back(*id);
+    }
+  }
+  dialog.name = text_at(object, "name");
+  dialog.created_at = text_at(object, "created_at");
+  dialog.updated_at = text_at(object, "updated_at");
+  return dialog;
+}
+
 /// The object under `key` of a 2xx JSON answer, or the reason it is not usable.
 Result<json::object, Error> member_object(const IncomingResponse& response, std::string_view key) {
   boost::system::error_code ec;
@@ -194,6 +245,79 @@ Result<Session, Error> parse_session(const IncomingResponse& response) {
                                response.status));
   }
   return Session{std::string(token->get_string()), *id};
+}
+
+OutgoingRequest create_private_dialog(const Endpoint& endpoint, std::string_view token,
+                                      std::int64_t other_user_id) {
+  json::object body;
+  body["type"] = 3;
+  body["occupants_ids"] = std::to_string(other_user_id);
+  OutgoingRequest request;
+  request.method = "POST";
+  request.target = path(endpoint, "chat/Dialog");
+  request.headers = {{"Content-Type", std::string(kJsonContentType)},
+                     {"CB-SDK", std::string(kSdkHeader)},
+                     {"CB-Token", std::string(token)}};
+  request.body = json::serialize(body);
+  request.retry_safe = true;  // one private dialog per pair: a resend returns the same one
+  return request;
+}
+
+OutgoingRequest list_dialogs(const Endpoint& endpoint, std::string_view token,
+                             const DialogQuery& query) {
+  std::string parameters =
+      "limit=" + std::to_string(query.limit) + "&skip=" + std::to_string(query.skip);
+  if (query.type) {
+    parameters += "&type=" + std::to_string(*query.type);
+  }
+  OutgoingRequest request;
+  request.method = "GET";
+  request.target = path(endpoint, "chat/Dialog");
+  // The endpoint's own query (if any) comes first; ours follows it.
+  request.target += (request.target.find('?') == std::string::npos ? "?" : "&") + parameters;
+  request.headers = {{"Content-Type", std::string(kFormContentType)},
+                     {"CB-SDK", std::string(kSdkHeader)},
+                     {"CB-Token", std::string(token)}};
+  request.retry_safe = true;
+  return request;
+}
+
+Result<Dialog, Error> parse_dialog(const IncomingResponse& response) {
+  auto object = body_object(response);
+  if (!object) {
+    return unexpected(std::move(object).error());
+  }
+  return dialog_from(*object, response.status);
+}
+
+Result<DialogPage, Error> parse_dialog_page(const IncomingResponse& response) {
+  auto object = body_object(response);
+  if (!object) {
+    return unexpected(std::move(object).error());
+  }
+  const json::value* items = object->if_contains("items");
+  if (items == nullptr || !items->is_array()) {
+    return unexpected(invalid_response_error("the answer has no \"items\" array", response.status));
+  }
+  DialogPage page;
+  const auto number = [&object](std::string_view key) {
+    const json::value* value = object->if_contains(key);
+    return value == nullptr ? 0 : as_int64(*value).value_or(0);
+  };
+  page.total_entries = number("total_entries");
+  page.skip = static_cast<int>(number("skip"));
+  page.limit = static_cast<int>(number("limit"));
+  for (const json::value& item : items->get_array()) {
+    if (!item.is_object()) {
+      return unexpected(invalid_response_error("a dialog is not an object", response.status));
+    }
+    auto dialog = dialog_from(item.get_object(), response.status);
+    if (!dialog) {
+      return unexpected(std::move(dialog).error());
+    }
+    page.items.push_back(std::move(*dialog));
+  }
+  return page;
 }
 
 Result<std::string, Error> parse_session_token(const IncomingResponse& response) {

@@ -44,6 +44,20 @@ OutgoingRequest delete_user(const Endpoint& endpoint, std::int64_t user_id, std:
 
 /// Reads {"session":{"token": "...", "user_id": N}} of a user session.
 Result<Session, Error> parse_session(const IncomingResponse& response);
+/// POST {base}/chat/Dialog.json {"type":3,"occupants_ids":"<id>"} with CB-Token (the SDK
+/// joins the ids into a string). Retry-safe: the service keeps one private dialog per pair.
+OutgoingRequest create_private_dialog(const Endpoint& endpoint, std::string_view token,
+                                      std::int64_t other_user_id);
+
+/// GET {base}/chat/Dialog.json?limit=&skip=[&type=] with CB-Token (keys sorted, as the SDK).
+OutgoingRequest list_dialogs(const Endpoint& endpoint, std::string_view token,
+                             const DialogQuery& query);
+
+/// Reads a bare dialog object.
+Result<Dialog, Error> parse_dialog(const IncomingResponse& response);
+/// Reads {"total_entries","skip","limit","items":[Dialog]}.
+Result<DialogPage, Error> parse_dialog_page(const IncomingResponse& response);
+
 /// Reads the token of any session, application sessions included.
 Result<std::string, Error> parse_session_token(const IncomingResponse& response);
 /// Reads {"user":{"id": N, "login", "email", "full_name", "external_id"}} (nulls as "").

@@ -4,6 +4,7 @@
 #include "http/cors.hpp"
 #include "http/detail/request_id.hpp"
 #include "http/detail/http_date.hpp"
+#include "http/detail/response_head.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -12,6 +13,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -22,6 +24,8 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <algorithm>
+#include <array>
 #include <list>
 #include <thread>
 
@@ -168,12 +172,17 @@ awaitable<void> Server::Worker::serve(tcp::socket socket) {
   const ServerOptions& options = server_.options_;
   beast::error_code ec;
   socket.set_option(tcp::no_delay(true), ec);
+  // Lets write_some below return at once when the send buffer is full (asynchronous
+  // operations are not affected: Asio runs them non-blocking in any case).
+  socket.non_blocking(true, ec);
   const auto remote = socket.remote_endpoint(ec).address();
 
   beast::tcp_stream stream(std::move(socket));
   Connection connection{&stream, true};
   const auto registration = connections_.insert(connections_.end(), &connection);
   beast::flat_buffer buffer;
+  std::string head_bytes;  // the response head, reused from one request to the next
+  head_bytes.reserve(512);
 
   for (;;) {
     // Idle: wait for the first byte of the next request (keep-alive timeout).
@@ -257,9 +266,26 @@ awaitable<void> Server::Worker::serve(tcp::socket socket) {
       response.body().clear();  // Content-Length stays that of the GET answer
     }
 
-    stream.expires_after(options.write_timeout);
-    auto [write_ec, written] = co_await beast_http::async_write(stream, response, kNoThrow);
-    (void)written;
+    // Head and body in one gathered write (see detail/response_head.hpp).
+    detail::write_response_head(response, head_bytes);
+    std::array<asio::const_buffer, 2> wire{asio::buffer(head_bytes), asio::buffer(response.body())};
+    // An answer nearly always fits the socket's send buffer: one non-blocking attempt
+    // sends it without arming the write timer or suspending the coroutine. Whatever is
+    // left (a large body, a slow reader) goes out asynchronously under the timeout.
+    beast::error_code write_ec;
+    const std::size_t sent_now = stream.socket().write_some(wire, write_ec);
+    if (write_ec == asio::error::would_block || write_ec == asio::error::try_again) {
+      write_ec = {};
+    }
+    if (!write_ec && sent_now < head_bytes.size() + response.body().size()) {
+      const std::size_t head_sent = std::min(sent_now, head_bytes.size());
+      wire[0] += head_sent;
+      wire[1] += sent_now - head_sent;
+      stream.expires_after(options.write_timeout);
+      auto [rest_ec, rest] = co_await asio::async_write(stream, wire, kNoThrow);
+      (void)rest;
+      write_ec = rest_ec;
+    }
     if (options.access_log) {
       const auto target = request.target();
       const auto path = target.substr(0, target.find('?'));  // query strings may hold tokens

@@ -306,7 +306,7 @@ TEST(EmulatorControls, ListsTheRequestsReceivedAndResets) {
 
 TEST(EmulatorControls, AnswersUnknownPathsWithTheServicesErrorShape) {
   EmulatorThread emulator;
-  auto [status, body] = emulator.call("GET", "/chat/Dialog.json");
+  auto [status, body] = emulator.call("GET", "/chat/Message/unread.json");
   EXPECT_EQ(status, 404);
   EXPECT_TRUE(body.at("errors").is_object());
 }

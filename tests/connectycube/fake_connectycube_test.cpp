@@ -172,5 +172,48 @@ TEST(FakeConnectyCube, LetsALoginSessionActOnTheUserItCreated) {
   EXPECT_EQ(fake.user_count(), 0u);
 }
 
+TEST(FakeConnectyCube, KeepsOnePrivateDialogPerPairAndListsTheCallersOnly) {
+  FakeConnectyCube fake;
+  const auto a = fake.add_user("a@b.io", "Lantern-8812");
+  const auto b = fake.add_user("c@d.io", "Lantern-8812");
+  const auto c = fake.add_user("e@f.io", "Lantern-8812");
+  const Session as_a = session_of(fake, "a@b.io");
+  const Session as_b = session_of(fake, "c@d.io");
+  auto first = run([&]() { return fake.create_private_dialog(as_a.token, b); });
+  auto other_side = run([&]() { return fake.create_private_dialog(as_b.token, a); });
+  ASSERT_TRUE(first && other_side);
+  EXPECT_EQ(first->id, other_side->id);
+  EXPECT_EQ(first->occupants_ids, (std::vector<std::int64_t>{a, b}));
+  ASSERT_TRUE(run([&]() { return fake.create_private_dialog(as_b.token, c); }));
+  EXPECT_EQ(fake.dialog_count(), 2u);
+  auto listed = run([&]() { return fake.list_dialogs(as_a.token, DialogQuery{}); });
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->total_entries, 1);
+  auto paged = run([&]() { return fake.list_dialogs(as_b.token, DialogQuery{3, 1, 1}); });
+  ASSERT_TRUE(paged);
+  EXPECT_EQ(paged->total_entries, 2);
+  ASSERT_EQ(paged->items.size(), 1u);
+  EXPECT_NE(paged->items[0].id, first->id);
+  auto unknown = run([&]() { return fake.create_private_dialog(as_a.token, 424242); });
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().kind, ErrorKind::kInvalidInput);
+  EXPECT_EQ(fake.calls().back().other_user_id, 424242);
+}
+
+TEST(FakeConnectyCube, CreatesTheDialogWhenTheAnswerIsLost) {
+  FakeConnectyCube fake;
+  fake.add_user("a@b.io", "Lantern-8812");
+  const auto b = fake.add_user("c@d.io", "Lantern-8812");
+  const Session as_a = session_of(fake, "a@b.io");
+  fake.fail_next(Operation::kCreatePrivateDialog, unavailable_error("down"));
+  EXPECT_FALSE(run([&]() { return fake.create_private_dialog(as_a.token, b); }));
+  EXPECT_EQ(fake.dialog_count(), 0u);
+  fake.fail_next_after_effect(Operation::kCreatePrivateDialog, unavailable_error("lost"));
+  EXPECT_FALSE(run([&]() { return fake.create_private_dialog(as_a.token, b); }));
+  EXPECT_EQ(fake.dialog_count(), 1u);
+  EXPECT_TRUE(run([&]() { return fake.create_private_dialog(as_a.token, b); }));
+  EXPECT_EQ(fake.dialog_count(), 1u);
+}
+
 }  // namespace
 }  // namespace cubeauth::connectycube::testing

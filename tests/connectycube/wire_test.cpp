@@ -94,6 +94,43 @@ TEST(Wire, ParsesAUserWithNullsAsEmpty) {
   EXPECT_FALSE(wire::parse_user(response));
 }
 
+TEST(Wire, PrivateDialogIsWhatTheSdkSendsAndMayBeResent) {
+  auto request = wire::create_private_dialog(kEndpoint, "T0K", 700032);
+  EXPECT_EQ(request.method, "POST");
+  EXPECT_EQ(request.target, "/chat/Dialog.json");
+  EXPECT_EQ(request.body, R"({"type":3,"occupants_ids":"700032"})");
+  EXPECT_EQ(header(request, "CB-Token"), "T0K");
+  EXPECT_TRUE(request.retry_safe);
+  auto listing = wire::list_dialogs(kEndpoint, "T0K", DialogQuery{3, 50, 100});
+  EXPECT_EQ(listing.method, "GET");
+  EXPECT_EQ(listing.target, "/chat/Dialog.json?limit=50&skip=100&type=3");
+  Endpoint with_query = kEndpoint;
+  with_query.query = "x=1";
+  EXPECT_EQ(wire::list_dialogs(with_query, "T", DialogQuery{}).target,
+            "/chat/Dialog.json?x=1&limit=100&skip=0");
+}
+
+TEST(Wire, ParsesDialogsAndPages) {
+  IncomingResponse response{201, "", {}, R"({"_id":"6657a1b2c3d4e5f601234567","type":3,
+      "user_id":700031,"occupants_ids":[700031,"700032"],"name":null,
+      "created_at":"2024-05-29T16:40:02Z","updated_at":"2024-05-29T16:40:02Z"})"};
+  auto dialog = wire::parse_dialog(response);
+  ASSERT_TRUE(dialog) << dialog.error().message;
+  EXPECT_EQ(dialog->id, "6657a1b2c3d4e5f601234567");
+  EXPECT_EQ(dialog->occupants_ids, (std::vector<std::int64_t>{700031, 700032}));
+  EXPECT_EQ(dialog->name, "");
+  response.body = R"({"type":3})";
+  EXPECT_FALSE(wire::parse_dialog(response));
+  response.body = R"({"total_entries":1,"skip":0,"limit":100,"items":[{"_id":"a","type":2}]})";
+  auto page = wire::parse_dialog_page(response);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->total_entries, 1);
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].type, 2);
+  response.body = R"({"total_entries":1})";
+  EXPECT_EQ(wire::parse_dialog_page(response).error().kind, ErrorKind::kInvalidResponse);
+}
+
 TEST(Wire, ParsesASessionWithNumberOrStringIds) {
   IncomingResponse response{
       201, "application/json", {}, R"({"session":{"token":"T0K","user_id":700031,"user":{}}})"};

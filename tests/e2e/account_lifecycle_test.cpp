@@ -323,7 +323,7 @@ INSTANTIATE_TEST_SUITE_P(Stores, AccountLifecycle, ::testing::ValuesIn(kStores),
 
 // Strict tokens: one server of its own (SQLite), since the mode is process-wide.
 TEST(StrictTokens, RefuseAccessTokensIssuedBeforeAPasswordChangeWhileStatelessOnesStillPass) {
-  Cubeauth strict({{"CUBEAUTH_STRICT_TOKENS", "true"}});
+  Cubeauth strict(std::map<std::string, std::string>{{"CUBEAUTH_STRICT_TOKENS", "true"}});
   Cubeauth stateless;
   for (Cubeauth* server : {&strict, &stateless}) {
     const std::string email = unique_email("strict");

@@ -169,6 +169,135 @@ TEST_P(AuthWithConnectyCube, CompletesTheCustomIdentityProviderLoop) {
   EXPECT_EQ(second.data().at("login_By_token").at("ccUserId"), data.at("ccUserId"));
 }
 
+std::string bearer(const GraphqlAnswer& login) {
+  return "Authorization: Bearer " + std::string(login.data().at("login").at("token").as_string()) + "\r\n";
+}
+
+constexpr const char* kChangePassword =
+    "mutation($old: String!, $new: String!) { changePassword(oldPassword: $old, newPassword: $new) { message } }";
+
+TEST_P(AuthWithConnectyCube, ChangesThePasswordOnConnectyCubeTooAndNothingAnywhereWhenThatFails) {
+  Emulator emulator;
+  Cubeauth cubeauth(connectycube_environment(emulator));
+  const std::string email = unique_email("pwd");
+  ASSERT_TRUE(post_graphql(cubeauth.port(), kRegister, registration(email)).errors().empty());
+  const auto login = post_graphql(cubeauth.port(), kLogin, credentials(email));
+  ASSERT_TRUE(login.errors().empty()) << boost::json::serialize(login.body);
+
+  emulator.control("/_emulator/fail", R"({"count":1,"status":500,"method":"PUT","path":"/users/*"})");
+  const auto failed = post_graphql(cubeauth.port(), kChangePassword, {{"old", "Lantern-8812"}, {"new", "Harbour-5531"}},
+                                   bearer(login));
+  EXPECT_EQ(failed.code(), "CONNECTYCUBE_UNAVAILABLE") << boost::json::serialize(failed.body);
+  // Nothing changed on either side: the old password still opens both.
+  const auto still = post_graphql(cubeauth.port(), kLogin, credentials(email));
+  ASSERT_TRUE(still.errors().empty()) << boost::json::serialize(still.body);
+  EXPECT_TRUE(still.data().at("login").at("connectySession").is_string());
+
+  const auto changed = post_graphql(cubeauth.port(), kChangePassword, {{"old", "Lantern-8812"}, {"new", "Harbour-5531"}},
+                                    bearer(login));
+  ASSERT_TRUE(changed.errors().empty()) << boost::json::serialize(changed.body);
+  const auto renewed = post_graphql(cubeauth.port(), kLogin, credentials(email, "Harbour-5531"));
+  ASSERT_TRUE(renewed.errors().empty()) << boost::json::serialize(renewed.body);  // ConnectyCube took it too
+  EXPECT_EQ(renewed.data().at("login").at("ccUserId"), login.data().at("login").at("ccUserId"));
+
+  // The answer lost after ConnectyCube changed it: cubeauth finds out and follows.
+  emulator.control("/_emulator/fail", R"({"count":1,"status":502,"method":"PUT","path":"/users/*","after":true})");
+  const auto lost = post_graphql(cubeauth.port(), kChangePassword, {{"old", "Harbour-5531"}, {"new", "Quarry-7720"}},
+                                 bearer(renewed));
+  ASSERT_TRUE(lost.errors().empty()) << boost::json::serialize(lost.body);
+  EXPECT_TRUE(post_graphql(cubeauth.port(), kLogin, credentials(email, "Quarry-7720")).errors().empty());
+}
+
+TEST_P(AuthWithConnectyCube, DeleteAccountLeavesEverythingWhenConnectyCubeIsDownAndNoConnectyCubeUserWhenDone) {
+  Emulator emulator;
+  Cubeauth cubeauth(connectycube_environment(emulator));
+  const std::string email = unique_email("gone");
+  ASSERT_TRUE(post_graphql(cubeauth.port(), kRegister, registration(email)).errors().empty());
+  const auto login = post_graphql(cubeauth.port(), kLogin, credentials(email));
+  ASSERT_TRUE(login.errors().empty()) << boost::json::serialize(login.body);
+  const auto first_id = login.data().at("login").at("ccUserId");
+  const char* remove = "mutation { deleteAccount(password: \"Lantern-8812\") { message } }";
+
+  // ConnectyCube down through every attempt (the client tries 3 times): nothing is deleted.
+  emulator.control("/_emulator/fail", R"({"count":3,"status":503,"method":"DELETE","path":"/users/*"})");
+  const auto failed = post_graphql(cubeauth.port(), remove, {}, bearer(login));
+  EXPECT_EQ(failed.code(), "CONNECTYCUBE_UNAVAILABLE") << boost::json::serialize(failed.body);
+  const auto me = post_graphql(cubeauth.port(), "{ me { email } }", {}, bearer(login));
+  EXPECT_EQ(me.data().at("me").at("email").as_string(), email);
+  const auto intact = post_graphql(cubeauth.port(), kLogin, credentials(email));
+  EXPECT_EQ(intact.data().at("login").at("ccUserId"), first_id);
+
+  // Deleted there but the answer lost: the resend finds the user gone, which counts as done.
+  emulator.control("/_emulator/fail", R"({"count":1,"status":503,"method":"DELETE","path":"/users/*","after":true})");
+  const auto retried = post_graphql(cubeauth.port(), remove, {}, bearer(login));
+  ASSERT_TRUE(retried.errors().empty()) << boost::json::serialize(retried.body);
+  EXPECT_EQ(post_graphql(cubeauth.port(), kLogin, credentials(email)).code(), "UNAUTHENTICATED");
+  // Registering again signs up a new ConnectyCube user: the old one is really gone
+  // (a leftover would have been adopted, with its old id).
+  ASSERT_TRUE(post_graphql(cubeauth.port(), kRegister, registration(email)).errors().empty());
+  const auto again = post_graphql(cubeauth.port(), kLogin, credentials(email));
+  ASSERT_TRUE(again.errors().empty());
+  EXPECT_NE(again.data().at("login").at("ccUserId"), first_id);
+}
+
+TEST_P(AuthWithConnectyCube, UpdateProfileSetsTheConnectyCubeFullNameInTheGivenSession) {
+  Emulator emulator;
+  Cubeauth cubeauth(connectycube_environment(emulator));
+  const std::string email = unique_email("names");
+  ASSERT_TRUE(post_graphql(cubeauth.port(), kRegister, registration(email)).errors().empty());
+  const auto login = post_graphql(cubeauth.port(), kLogin, credentials(email));
+  ASSERT_TRUE(login.errors().empty());
+  const auto updated = post_graphql(
+      cubeauth.port(),
+      "mutation($s: String) { updateProfile(firstName: \"Nadia\", lastName: \"Karimova\", connectySession: $s) "
+      "{ connectyCubeUpdated user { lastName } } }",
+      {{"s", login.data().at("login").at("connectySession")}}, bearer(login));
+  ASSERT_TRUE(updated.errors().empty()) << boost::json::serialize(updated.body);
+  EXPECT_EQ(updated.data().at("updateProfile").at("connectyCubeUpdated"), true);
+  bool sent = false;
+  for (const auto& request : emulator.requests()) {
+    if (request.at("method") == "PUT") {
+      const auto body = boost::json::parse(request.at("body").as_string());
+      EXPECT_EQ(body.at("user").at("full_name"), "Nadia Karimova");
+      sent = true;
+    }
+  }
+  EXPECT_TRUE(sent);
+}
+
+TEST_P(AuthWithConnectyCube, WithTheIdentityProviderCubeauthOpensItsOwnSessionsForProfileAndDeletion) {
+  const std::uint16_t cubeauth_port = free_port();
+  Emulator emulator({"--cidp-enabled=true",
+                     "--cidp-endpoint=http://127.0.0.1:" + std::to_string(cubeauth_port) + "/auth/verify-connectycube",
+                     R"(--cidp-response-params={"uid":"#{user.id}","email":"#{user.email}"})"});
+  auto environment = connectycube_environment(emulator);
+  environment["PORT"] = std::to_string(cubeauth_port);
+  environment["CONNECTYCUBE_SIGNUP"] = "false";
+  Cubeauth cubeauth(environment);
+  const std::string email = unique_email("cidpself");
+  ASSERT_TRUE(post_graphql(cubeauth.port(), kRegister, registration(email)).errors().empty());
+  const auto login = post_graphql(cubeauth.port(), kLoginByToken, credentials(email));
+  ASSERT_TRUE(login.errors().empty()) << boost::json::serialize(login.body);
+  const std::string authorization =
+      "Authorization: Bearer " + std::string(login.data().at("login_By_token").at("token").as_string()) + "\r\n";
+
+  const auto updated = post_graphql(
+      cubeauth.port(), "mutation { updateProfile(firstName: \"Nadia\", lastName: \"Idp\") { connectyCubeUpdated } }",
+      {}, authorization);
+  ASSERT_TRUE(updated.errors().empty()) << boost::json::serialize(updated.body);
+  EXPECT_EQ(updated.data().at("updateProfile").at("connectyCubeUpdated"), true);
+
+  const auto deleted =
+      post_graphql(cubeauth.port(), "mutation { deleteAccount(password: \"Lantern-8812\") { message } }", {}, authorization);
+  ASSERT_TRUE(deleted.errors().empty()) << boost::json::serialize(deleted.body);
+  bool deleted_there = false;
+  for (const auto& request : emulator.requests()) {
+    deleted_there = deleted_there || (request.at("method") == "DELETE" &&
+                                      request.at("path").as_string().starts_with("/users/"));
+  }
+  EXPECT_TRUE(deleted_there);
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, AuthWithConnectyCube, ::testing::ValuesIn(kStores),
                          [](const auto& info) { return info.param; });
 

@@ -98,5 +98,33 @@ TEST(Server, AnswersHeadWithTheGetHeadersAndNoBody) {
   EXPECT_EQ(raw.substr(raw.size() - 4), "\r\n\r\n") << "a HEAD answer must end with its headers";
 }
 
+TEST(Server, SendsABodyLargerThanTheSocketBufferWholeAndKeepsTheConnection) {
+  // 16 MiB is more than loopback's largest send buffer (tcp_wmem, 4 MiB), so it cannot
+  // leave in one non-blocking write: the rest goes out asynchronously while
+  // the client reads, and the next request on the connection is still answered.
+  std::string big(16 * 1024 * 1024, '\0');
+  for (std::size_t i = 0; i < big.size(); ++i) {
+    big[i] = static_cast<char>('a' + i % 26);
+  }
+  auto router = std::make_shared<Router>();
+  router->add(Verb::get, "/big", [&big](RequestContext&) -> boost::asio::awaitable<Response> {
+    co_return text_response(Status::ok, big);
+  });
+  router->add(Verb::get, "/small", [](RequestContext&) -> boost::asio::awaitable<Response> {
+    co_return text_response(Status::ok, "small");
+  });
+  InProcessServer server(router);
+  testing::RawClient client(server.port());
+  client.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto first = client.read_response();
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->body().size(), big.size());
+  EXPECT_TRUE(first->body() == big);
+  client.send("GET /small HTTP/1.1\r\nHost: x\r\n\r\n");
+  const auto second = client.read_response();
+  ASSERT_TRUE(second);
+  EXPECT_EQ(second->body(), "small");
+}
+
 }  // namespace
 }  // namespace cubeauth::http

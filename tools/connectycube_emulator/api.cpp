@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <boost/json/value.hpp>
 #include <charconv>
+#include <optional>
 
 #include "cidp.hpp"
 #include "params.hpp"
@@ -62,6 +63,59 @@ std::size_t characters(const std::string& text) {
   return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
     return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
   }));
+}
+
+std::optional<std::int64_t> integer(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && text.back() == ' ') {
+    text.remove_suffix(1);
+  }
+  std::int64_t number = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  return number;
+}
+
+/// Ids given as a JSON array (of numbers or strings), a form array, or a comma string
+/// ("45, 78", as the JS SDK sends them). Nullopt when any is not an integer.
+std::optional<std::vector<std::int64_t>> id_list(const json::value* value) {
+  std::vector<std::int64_t> ids;
+  if (value == nullptr || value->is_null()) {
+    return ids;
+  }
+  const auto add_text = [&ids](std::string_view text) {
+    while (!text.empty()) {
+      const std::size_t comma = text.find(',');
+      const auto id = integer(text.substr(0, comma));
+      if (!id) {
+        return false;
+      }
+      ids.push_back(*id);
+      text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+    }
+    return true;
+  };
+  if (value->is_array()) {
+    for (const json::value& item : value->get_array()) {
+      if (item.is_int64()) {
+        ids.push_back(item.get_int64());
+      } else if (!item.is_string() || !add_text(item.get_string())) {
+        return std::nullopt;
+      }
+    }
+    return ids;
+  }
+  if (value->is_int64()) {
+    return std::vector<std::int64_t>{value->get_int64()};
+  }
+  if (value->is_string() && add_text(value->get_string())) {
+    return ids;
+  }
+  return std::nullopt;
 }
 
 const json::object* object_at(const json::object& params, std::string_view key) {
@@ -126,6 +180,14 @@ boost::asio::awaitable<http::Response> Api::handle(const http::Request& request)
     }
     if (method == Verb::delete_) {
       co_return delete_user(request, segments[1]);
+    }
+  }
+  if (segments.size() == 2 && segments[0] == "chat" && segments[1] == "Dialog") {
+    if (method == Verb::post) {
+      co_return create_dialog(request, *params);
+    }
+    if (method == Verb::get) {
+      co_return list_dialogs(request, *params);
     }
   }
   co_return answer(Status::not_found, field_errors("base", "Resource not found"));
@@ -432,6 +494,127 @@ http::Response Api::delete_user(const http::Request& request, std::string_view w
   }
   store_.remove_user(id);  // also ends that user's sessions
   return empty_ok();
+}
+
+}  // namespace cubeauth::connectycube::emulator
+
+namespace cubeauth::connectycube::emulator {
+
+Result<SessionRecord*, http::Response> Api::user_session_of(const http::Request& request) {
+  auto session = session_of(request);
+  if (!session) {
+    return unexpected(std::move(session).error());
+  }
+  if ((*session)->user_id == 0) {
+    return unexpected(
+        answer(Status::forbidden, field_errors("base", "Forbidden. Need user."), *session));
+  }
+  return *session;
+}
+
+http::Response Api::create_dialog(const http::Request& request, const Params& params) {
+  auto session = user_session_of(request);
+  if (!session) {
+    return std::move(session).error();
+  }
+  const std::int64_t self = (*session)->user_id;
+  const auto type = integer(param_text(params, "type"));
+  if (!type || (*type != 1 && *type != 2 && *type != 3 && *type != 4)) {
+    return answer(Status::unprocessable_entity, field_errors("type", "is invalid"), *session);
+  }
+  if (*type == 1 || *type == 4) {  // status unseen; the text is observed (section 5.1)
+    return answer(Status::forbidden,
+                  errors("You do not have appropriate permissions. Broadcast dialogs can be "
+                         "created only via Admin panel."),
+                  *session);
+  }
+  const auto listed = id_list(params.if_contains("occupants_ids"));
+  if (!listed) {
+    return answer(Status::unprocessable_entity, field_errors("occupants_ids", "is invalid"),
+                  *session);
+  }
+  // The caller is added automatically; the others must exist.
+  std::vector<std::int64_t> others;
+  for (const std::int64_t id : *listed) {
+    if (id != self && std::find(others.begin(), others.end(), id) == others.end()) {
+      others.push_back(id);
+    }
+  }
+  const bool all_exist = std::all_of(others.begin(), others.end(),
+                                     [this](std::int64_t id) { return store_.find_by_id(id); });
+  if (*type == 3) {
+    if (others.size() != 1 || !all_exist) {
+      return answer(Status::unprocessable_entity, errors("Occupants_ids is missing opponent ID."),
+                    *session);
+    }
+    // One private dialog per pair, whoever asks (observed; section 5.1).
+    if (const DialogRecord* existing = store_.find_private_dialog(self, others.front())) {
+      return answer(Status::created, dialog_json(*existing), *session);
+    }
+  } else {
+    const std::string name = param_text(params, "name");
+    if (name.empty()) {
+      return answer(Status::unprocessable_entity, field_errors("name", "can't be blank"), *session);
+    }
+    if (!all_exist) {
+      return answer(Status::unprocessable_entity, field_errors("occupants_ids", "is invalid"),
+                    *session);
+    }
+  }
+  DialogRecord dialog;
+  dialog.type = static_cast<int>(*type);
+  dialog.user_id = self;
+  dialog.occupants_ids = others;
+  dialog.occupants_ids.push_back(self);
+  if (*type != 3) {  // ignored for private dialogs
+    dialog.name = param_text(params, "name");
+  }
+  const DialogRecord& created = store_.add_dialog(std::move(dialog));
+  return answer(Status::created, dialog_json(created), *session);
+}
+
+http::Response Api::list_dialogs(const http::Request& request, const Params& params) {
+  auto session = user_session_of(request);
+  if (!session) {
+    return std::move(session).error();
+  }
+  // Filters: type=v or type[in]=a,b; _id=v. Unknown parameters are ignored.
+  std::optional<std::vector<std::int64_t>> types;
+  if (const json::value* type = params.if_contains("type")) {
+    const json::value* in = type->is_object() ? type->get_object().if_contains("in") : type;
+    types = id_list(in);
+  }
+  const std::string wanted_id = param_text(params, "_id");
+  const std::int64_t limit =
+      std::clamp<std::int64_t>(integer(param_text(params, "limit")).value_or(100), 1, 100);
+  const std::int64_t skip =
+      std::max<std::int64_t>(integer(param_text(params, "skip")).value_or(0), 0);
+  std::vector<const DialogRecord*> matching;
+  for (const DialogRecord* dialog : store_.dialogs_of((*session)->user_id)) {
+    if (types && std::find(types->begin(), types->end(), dialog->type) == types->end()) {
+      continue;
+    }
+    if (!wanted_id.empty() && dialog->id != wanted_id) {
+      continue;
+    }
+    matching.push_back(dialog);
+  }
+  // Newest first when any sort_desc is asked for (no dialog has messages, so every
+  // ordering field follows creation); otherwise creation order.
+  if (params.contains("sort_desc")) {
+    std::reverse(matching.begin(), matching.end());
+  }
+  json::array items;
+  for (std::size_t i = static_cast<std::size_t>(skip);
+       i < matching.size() && items.size() < static_cast<std::size_t>(limit); ++i) {
+    items.push_back(dialog_json(*matching[i]));
+  }
+  return answer(Status::ok,
+                json::object{{"total_entries", matching.size()},
+                             {"skip", skip},
+                             {"limit", limit},
+                             {"items", std::move(items)}},
+                *session);
 }
 
 }  // namespace cubeauth::connectycube::emulator

@@ -1,5 +1,6 @@
-// The emulated ConnectyCube REST endpoints: sessions, login, users (connectycube-api.md
-// sections 2, 3, 4 and 7), answering with the service's status codes and error bodies.
+// The emulated ConnectyCube REST endpoints: sessions, login, users, chat dialogs
+// (connectycube-api.md sections 2, 3, 4, 5.1 and 7), answering with the service's status codes and
+// error bodies.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -36,6 +37,10 @@ class Api {
   http::Response update_user(const http::Request& request, std::string_view which,
                              const Params& params);
   http::Response delete_user(const http::Request& request, std::string_view which);
+  http::Response create_dialog(const http::Request& request, const Params& params);
+  http::Response list_dialogs(const http::Request& request, const Params& params);
+  /// The live user session of the request, or the 401/403 to send.
+  Result<SessionRecord*, http::Response> user_session_of(const http::Request& request);
 
   /// The user a login/email + password names: found, auto-created, or CIdP-verified.
   /// On failure, the answer to send.

@@ -36,6 +36,22 @@ std::string random_token() {
   return token;
 }
 
+/// 8 hex of Unix seconds then 16 random hex, the shape of a MongoDB ObjectId.
+std::string object_id(std::chrono::system_clock::time_point now) {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  static constexpr char kHex[] = "0123456789abcdef";
+  auto seconds = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count());
+  std::string id(24, '0');
+  for (int i = 7; i >= 0; --i, seconds >>= 4) {
+    id[static_cast<std::size_t>(i)] = kHex[seconds & 15];
+  }
+  for (std::size_t i = 8; i < id.size(); ++i) {
+    id[i] = kHex[random() & 15];
+  }
+  return id;
+}
+
 json::value nullable(const std::string& text) {
   return text.empty() ? json::value(nullptr) : json::value(text);
 }
@@ -127,7 +143,41 @@ SessionRecord* Store::use_session(const std::string& token) {
 
 void Store::close_session(const std::string& token) { sessions_.erase(token); }
 
+DialogRecord& Store::add_dialog(DialogRecord dialog) {
+  const auto now = std::chrono::system_clock::now();
+  do {
+    dialog.id = object_id(now);
+  } while (std::any_of(dialogs_.begin(), dialogs_.end(),
+                       [&dialog](const DialogRecord& other) { return other.id == dialog.id; }));
+  dialog.created_at = iso_time(now);
+  dialog.updated_at = dialog.created_at;
+  std::sort(dialog.occupants_ids.begin(), dialog.occupants_ids.end());
+  dialogs_.push_back(std::move(dialog));
+  return dialogs_.back();
+}
+
+DialogRecord* Store::find_private_dialog(std::int64_t a, std::int64_t b) {
+  const std::vector<std::int64_t> pair{std::min(a, b), std::max(a, b)};
+  for (DialogRecord& dialog : dialogs_) {
+    if (dialog.type == 3 && dialog.occupants_ids == pair) {
+      return &dialog;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<const DialogRecord*> Store::dialogs_of(std::int64_t user_id) const {
+  std::vector<const DialogRecord*> found;
+  for (const DialogRecord& dialog : dialogs_) {
+    if (std::binary_search(dialog.occupants_ids.begin(), dialog.occupants_ids.end(), user_id)) {
+      found.push_back(&dialog);
+    }
+  }
+  return found;
+}
+
 void Store::clear() {
+  dialogs_.clear();
   users_.clear();
   sessions_.clear();
   next_user_id_ = first_user_id_;
@@ -153,6 +203,33 @@ json::object user_json(const User& user) {
                       {"created_at", user.created_at},
                       {"updated_at", user.updated_at.empty() ? user.created_at : user.updated_at},
                       {"last_request_at", nullptr}};
+}
+
+json::object dialog_json(const DialogRecord& dialog) {
+  json::array occupants;
+  for (const std::int64_t id : dialog.occupants_ids) {
+    occupants.emplace_back(id);
+  }
+  return json::object{{"_id", dialog.id},
+                      {"type", dialog.type},
+                      {"user_id", dialog.user_id},
+                      {"occupants_ids", std::move(occupants)},
+                      {"admins_ids", json::array()},
+                      {"name", nullable(dialog.name)},
+                      {"photo", nullptr},
+                      {"description", nullptr},
+                      {"xmpp_room_jid", nullptr},
+                      {"last_message", nullptr},
+                      {"last_message_id", nullptr},
+                      {"last_message_date_sent", nullptr},
+                      {"last_message_user_id", nullptr},
+                      {"last_message_status", nullptr},
+                      {"pinned_messages_ids", json::array()},
+                      {"unread_messages_count", 0},
+                      {"extensions", nullptr},
+                      {"permissions", nullptr},
+                      {"created_at", dialog.created_at},
+                      {"updated_at", dialog.updated_at}};
 }
 
 json::object session_json(const SessionRecord& session, const User* user) {

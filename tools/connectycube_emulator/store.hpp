@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace cubeauth::connectycube::emulator {
 
@@ -32,6 +33,18 @@ struct SessionRecord {
   std::chrono::system_clock::time_point expires_at;
 };
 
+/// A chat dialog (connectycube-api.md 5.1); unread counts and last messages stay empty,
+/// since the emulator has no messages.
+struct DialogRecord {
+  std::string id;  ///< 24 hex, like an ObjectId
+  int type = 3;
+  std::int64_t user_id = 0;                 ///< creator
+  std::vector<std::int64_t> occupants_ids;  ///< sorted, the creator included
+  std::string name;                         ///< "" when unset
+  std::string created_at;
+  std::string updated_at;
+};
+
 class Store {
  public:
   static constexpr std::chrono::hours kTokenLifetime{2};
@@ -51,6 +64,13 @@ class Store {
   SessionRecord* use_session(const std::string& token);
   void close_session(const std::string& token);
 
+  /// Adds a dialog (assigns id and times) and returns it.
+  DialogRecord& add_dialog(DialogRecord dialog);
+  /// The private dialog of the pair {a, b}, if any.
+  DialogRecord* find_private_dialog(std::int64_t a, std::int64_t b);
+  /// The dialogs `user_id` occupies, in creation order.
+  std::vector<const DialogRecord*> dialogs_of(std::int64_t user_id) const;
+
   void clear();
 
  private:
@@ -59,6 +79,7 @@ class Store {
   std::int64_t next_session_id_ = 500001;
   std::map<std::int64_t, User> users_;
   std::unordered_map<std::string, SessionRecord> sessions_;
+  std::vector<DialogRecord> dialogs_;  // in creation order
 };
 
 /// "2024-05-29T16:26:40Z"
@@ -68,6 +89,7 @@ std::string expiration_time(std::chrono::system_clock::time_point time);
 
 /// The user as the service returns it: every field present, unset ones null.
 boost::json::object user_json(const User& user);
+boost::json::object dialog_json(const DialogRecord& dialog);
 boost::json::object session_json(const SessionRecord& session, const User* user);
 
 }  // namespace cubeauth::connectycube::emulator

@@ -73,6 +73,36 @@ struct Pending {
 
 const json::object kNoArguments;
 
+bool uses_variables(const ast::Value& value) {
+  if (std::holds_alternative<ast::Variable>(value)) {
+    return true;
+  }
+  if (const auto* list = std::get_if<ast::ListValue>(&value)) {
+    for (const ast::Value& item : list->values) {
+      if (uses_variables(item)) {
+        return true;
+      }
+    }
+  }
+  if (const auto* object = std::get_if<ast::ObjectValue>(&value)) {
+    for (const ast::ObjectField& field : object->fields) {
+      if (uses_variables(field.value)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+bool uses_variables(const std::vector<ast::Argument>& arguments) {
+  for (const ast::Argument& argument : arguments) {
+    if (uses_variables(argument.value)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 /// Storage whose elements never move. The first few live inside the executor itself, so small
 /// requests allocate nothing here (a std::deque allocates even when empty).
 template <class T, std::size_t kInline = 8>
@@ -388,13 +418,23 @@ class Executor {
 
     const json::object* arguments = &kNoArguments;
     if (!definition->arguments.empty()) {
-      auto coerced = coerce_argument_values(definition->arguments, node.arguments, variables_,
-                                            node.loc);
-      if (!coerced) {
-        raise(field, position, definition->type, std::move(coerced).error(), slot, false);
-        return;
+      // Arguments written without variables coerce the same way every time: once per node
+      // (introspection asks `fields(includeDeprecated: true)` for every type).
+      auto [memo, first] = literal_arguments_.try_emplace(&node, nullptr);
+      if (memo->second != nullptr) {
+        arguments = memo->second;
+      } else {
+        auto coerced = coerce_argument_values(definition->arguments, node.arguments, variables_,
+                                              node.loc);
+        if (!coerced) {
+          raise(field, position, definition->type, std::move(coerced).error(), slot, false);
+          return;
+        }
+        arguments = &argument_storage_.emplace(std::move(coerced).value());
+        if (first && !uses_variables(node.arguments)) {
+          memo->second = arguments;
+        }
       }
-      arguments = &argument_storage_.emplace(std::move(coerced).value());
     }
 
     if (!definition->resolver) {
@@ -402,12 +442,13 @@ class Executor {
       if (source.is_object()) {
         value = source.get_object().if_contains(definition->name);
       }
-      complete(definition->type, field, value != nullptr ? *value : kNull, position, slot);
+      complete(definition->type, field, value != nullptr ? *value : kNull, nullptr, position, slot);
       return;
     }
 
     const ResolveParams& params = params_storage_.emplace(ResolveParams{
-        source, *arguments, context_, *definition, *type, node, schema_, variables_});
+        source, *arguments, context_, *definition, *type, node, schema_, variables_,
+        data_.storage()});
     ResolverResult result;
     try {
       result = (*definition->resolver)(params);
@@ -437,12 +478,12 @@ class Executor {
       return;
     }
     if (type->is_leaf_type()) {
-      complete(type, field, *outcome, position, slot);
+      complete(type, field, *outcome, &*outcome, position, slot);
       return;
     }
     // Children may suspend and read their parent later: keep the value where it cannot move.
     const json::value& kept = owned_values_.emplace(std::move(*outcome));
-    complete(type, field, kept, position, slot);
+    complete(type, field, kept, nullptr, position, slot);
   }
 
   void complete_pending(Pending& pending) {
@@ -467,8 +508,10 @@ class Executor {
   }
 
   // Spec 6.4.3 CompleteValue.
+  // `owned`, when set, is `value` itself and may be moved from (a resolver's fresh result):
+  // leaves then move into the response instead of being copied.
   void complete(const Type* type, const FieldContext& field, const json::value& value,
-                const Position& position, json::value& slot) {
+                json::value* owned, const Position& position, json::value& slot) {
     if (value.is_null()) {
       if (type->is_non_null()) {
         raise(field, position, type,
@@ -491,12 +534,14 @@ class Executor {
         return;
       }
       const json::array& items = value.get_array();
+      json::array* owned_items = owned != nullptr ? &owned->get_array() : nullptr;
       json::array& out = slot.emplace_array();
       out.resize(items.size());
       Frame* frame = new_frame(position, &slot, !type->is_non_null());
       const Type* item_type = inner->of_type();
       for (std::size_t i = 0; i < items.size(); ++i) {
-        complete(item_type, field, items[i], Position{frame, nullptr, i}, out[i]);
+        complete(item_type, field, items[i], owned_items != nullptr ? &(*owned_items)[i] : nullptr,
+                 Position{frame, nullptr, i}, out[i]);
         if (frame->dead) {
           return;
         }
@@ -505,6 +550,14 @@ class Executor {
     }
     const NamedType* named = inner->named_type();
     if (inner->is_leaf_type()) {
+      if (is_serialized_leaf(*named, value)) {
+        if (owned != nullptr) {
+          slot = std::move(*owned);  // no copy when the resolver used the response's storage
+        } else {
+          slot = value;
+        }
+        return;
+      }
       auto serialized = serialize_leaf(*named, value);
       if (!serialized) {
         raise(field, position, type, GraphQLError{std::move(serialized).error(), {}, {}, {}}, slot);
@@ -694,6 +747,7 @@ class Executor {
   StableStore<GroupedFields> subfield_storage_;
   StableStore<Frame> frames_;
   StableStore<json::object> argument_storage_;
+  std::unordered_map<const ast::Field*, const json::object*> literal_arguments_;
   StableStore<ResolveParams> params_storage_;
   StableStore<json::value> owned_values_;
   std::vector<Pending> pending_;

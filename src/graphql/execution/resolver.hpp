@@ -9,6 +9,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
+#include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 
 #include <functional>
@@ -80,6 +81,9 @@ struct ResolveParams {
   const ast::Field& node;
   const Schema& schema;
   const boost::json::object& variables;  // coerced variable values
+  /// The response's memory. A result built with it (`json::value(text, params.storage)`,
+  /// `json::array(params.storage)`) moves into the response without being copied.
+  const boost::json::storage_ptr& storage;
 
   /// The argument `name`, or null when absent.
   const boost::json::value& arg(std::string_view name) const {

@@ -41,6 +41,28 @@ std::optional<double> as_number(const json::value& value) {
 
 }  // namespace
 
+bool is_serialized_leaf(const NamedType& type, const json::value& value) {
+  if (const EnumType* enum_type = type.as_enum()) {
+    return value.is_string() && enum_type->value(value.get_string()) != nullptr;
+  }
+  const ScalarType* scalar = type.as_scalar();
+  if (!scalar->is_builtin()) {
+    return true;
+  }
+  const std::string& name = type.name();
+  if (name == "String" || name == "ID") {
+    return value.is_string();
+  }
+  if (name == "Int") {
+    return value.is_int64() && value.get_int64() >= std::numeric_limits<std::int32_t>::min() &&
+           value.get_int64() <= std::numeric_limits<std::int32_t>::max();
+  }
+  if (name == "Float") {
+    return value.is_number() && (!value.is_double() || std::isfinite(value.get_double()));
+  }
+  return value.is_bool();  // Boolean
+}
+
 Result<json::value, std::string> serialize_leaf(const NamedType& type, const json::value& value) {
   if (const EnumType* enum_type = type.as_enum()) {
     if (value.is_string() && enum_type->value(value.get_string()) != nullptr) {

@@ -15,4 +15,9 @@ namespace cubeauth::graphql {
 Result<boost::json::value, std::string> serialize_leaf(const NamedType& type,
                                                        const boost::json::value& value);
 
+/// True when serialize_leaf would return `value` unchanged (the common case: a string for
+/// String, ID or a valid enum value, a 32-bit integer for Int...), so the executor can move
+/// or copy it into the response without building a new value.
+bool is_serialized_leaf(const NamedType& type, const boost::json::value& value);
+
 }  // namespace cubeauth::graphql

@@ -6,6 +6,7 @@
 
 #include <boost/json/array.hpp>
 
+#include <cassert>
 #include <cstdint>
 
 namespace cubeauth::graphql {
@@ -23,8 +24,8 @@ const T& deref(const json::value& value) {
   return *reinterpret_cast<const T*>(static_cast<std::uintptr_t>(value.to_number<std::uint64_t>()));
 }
 
-json::value optional_string(const std::optional<std::string>& text) {
-  return text ? json::value(*text) : json::value();
+json::value optional_string(const std::optional<std::string>& text, const ResolveParams& p) {
+  return text ? json::value(*text, p.storage) : json::value();
 }
 
 bool include_deprecated(const ResolveParams& params) {
@@ -67,8 +68,10 @@ const FieldsContainer* fields_of(const Type& type) {
   return nullptr;
 }
 
-json::value input_values(const std::vector<InputValue>& values, bool with_deprecated) {
-  json::array out;
+json::value input_values(const std::vector<InputValue>& values, bool with_deprecated,
+                         const ResolveParams& p) {
+  json::array out(p.storage);
+  out.reserve(values.size());
   for (const InputValue& value : values) {
     if (with_deprecated || !value.deprecation_reason) {
       out.push_back(ref(&value));
@@ -77,11 +80,6 @@ json::value input_values(const std::vector<InputValue>& values, bool with_deprec
   return out;
 }
 
-void bind_or_die(Schema& schema, std::string_view coordinate, Resolver resolver) {
-  auto bound = schema.bind(coordinate, std::move(resolver));
-  (void)bound;
-  assert(bound.has_value());
-}
 
 }  // namespace
 
@@ -221,6 +219,12 @@ enum __DirectiveLocation {
 }
 
 void bind_introspection(Schema& schema) {
+  // Schema::bind refuses introspection coordinates; only this friend sets them.
+  auto bind_or_die = [](Schema& target, std::string_view coordinate, Resolver resolver) {
+    FieldDefinition* field = target.mutable_field(coordinate);
+    assert(field != nullptr);
+    field->resolver = std::make_shared<const Resolver>(std::move(resolver));
+  };
   // The meta fields: __schema and __type on the query root (__typename is the executor's).
   schema.meta_fields_[1]->resolver = std::make_shared<const Resolver>(
       [](const ResolveParams& p) -> ResolverResult { return ref(&p.schema); });
@@ -232,10 +236,10 @@ void bind_introspection(Schema& schema) {
       });
   // __Schema
   bind_or_die(schema, "__Schema.description", [](const ResolveParams& p) -> ResolverResult {
-    return optional_string(deref<Schema>(p.parent).description());
+    return optional_string(deref<Schema>(p.parent).description(), p);
   });
   bind_or_die(schema, "__Schema.types", [](const ResolveParams& p) -> ResolverResult {
-    json::array out;
+    json::array out(p.storage);
     for (const NamedType* type : deref<Schema>(p.parent).types()) {
       out.push_back(ref(static_cast<const Type*>(type)));
     }
@@ -253,7 +257,7 @@ void bind_introspection(Schema& schema) {
     return type == nullptr ? json::value() : ref(static_cast<const Type*>(type));
   });
   bind_or_die(schema, "__Schema.directives", [](const ResolveParams& p) -> ResolverResult {
-    json::array out;
+    json::array out(p.storage);
     for (const DirectiveDefinition* directive : deref<Schema>(p.parent).directives()) {
       out.push_back(ref(directive));
     }
@@ -262,20 +266,20 @@ void bind_introspection(Schema& schema) {
 
   // __Type
   bind_or_die(schema, "__Type.kind", [](const ResolveParams& p) -> ResolverResult {
-    return kind_name(deref<Type>(p.parent).kind());
+    return json::value(kind_name(deref<Type>(p.parent).kind()), p.storage);
   });
   bind_or_die(schema, "__Type.name", [](const ResolveParams& p) -> ResolverResult {
     const Type& type = deref<Type>(p.parent);
-    return type.is_named() ? json::value(type.named_type()->name()) : json::value();
+    return type.is_named() ? json::value(type.named_type()->name(), p.storage) : json::value();
   });
   bind_or_die(schema, "__Type.description", [](const ResolveParams& p) -> ResolverResult {
     const Type& type = deref<Type>(p.parent);
-    return type.is_named() ? optional_string(type.named_type()->description()) : json::value();
+    return type.is_named() ? optional_string(type.named_type()->description(), p) : json::value();
   });
   bind_or_die(schema, "__Type.specifiedByURL", [](const ResolveParams& p) -> ResolverResult {
     const Type& type = deref<Type>(p.parent);
     const ScalarType* scalar = type.is_named() ? type.named_type()->as_scalar() : nullptr;
-    return scalar == nullptr ? json::value() : optional_string(scalar->specified_by_url());
+    return scalar == nullptr ? json::value() : optional_string(scalar->specified_by_url(), p);
   });
   bind_or_die(schema, "__Type.fields", [](const ResolveParams& p) -> ResolverResult {
     const FieldsContainer* container = fields_of(deref<Type>(p.parent));
@@ -283,7 +287,7 @@ void bind_introspection(Schema& schema) {
       return json::value();
     }
     const bool with_deprecated = include_deprecated(p);
-    json::array out;
+    json::array out(p.storage);
     for (const FieldDefinition& field : container->fields()) {
       if (with_deprecated || !field.deprecation_reason) {
         out.push_back(ref(&field));
@@ -296,7 +300,7 @@ void bind_introspection(Schema& schema) {
     if (container == nullptr) {
       return json::value();
     }
-    json::array out;
+    json::array out(p.storage);
     for (const InterfaceType* interface_type : container->interfaces()) {
       out.push_back(ref(static_cast<const Type*>(interface_type)));
     }
@@ -307,7 +311,7 @@ void bind_introspection(Schema& schema) {
     if (!type.is_named() || !type.is_abstract_type()) {
       return json::value();
     }
-    json::array out;
+    json::array out(p.storage);
     for (const ObjectType* object : p.schema.possible_types(type.named_type())) {
       out.push_back(ref(static_cast<const Type*>(object)));
     }
@@ -320,7 +324,7 @@ void bind_introspection(Schema& schema) {
       return json::value();
     }
     const bool with_deprecated = include_deprecated(p);
-    json::array out;
+    json::array out(p.storage);
     for (const EnumValueDefinition& value : enum_type->values()) {
       if (with_deprecated || !value.deprecation_reason) {
         out.push_back(ref(&value));
@@ -334,7 +338,7 @@ void bind_introspection(Schema& schema) {
     if (input == nullptr) {
       return json::value();
     }
-    return input_values(input->fields(), include_deprecated(p));
+    return input_values(input->fields(), include_deprecated(p), p);
   });
   bind_or_die(schema, "__Type.ofType", [](const ResolveParams& p) -> ResolverResult {
     return ref_or_null(deref<Type>(p.parent).of_type());
@@ -342,13 +346,13 @@ void bind_introspection(Schema& schema) {
 
   // __Field
   bind_or_die(schema, "__Field.name", [](const ResolveParams& p) -> ResolverResult {
-    return deref<FieldDefinition>(p.parent).name;
+    return json::value(deref<FieldDefinition>(p.parent).name, p.storage);
   });
   bind_or_die(schema, "__Field.description", [](const ResolveParams& p) -> ResolverResult {
-    return optional_string(deref<FieldDefinition>(p.parent).description);
+    return optional_string(deref<FieldDefinition>(p.parent).description, p);
   });
   bind_or_die(schema, "__Field.args", [](const ResolveParams& p) -> ResolverResult {
-    return input_values(deref<FieldDefinition>(p.parent).arguments, include_deprecated(p));
+    return input_values(deref<FieldDefinition>(p.parent).arguments, include_deprecated(p), p);
   });
   bind_or_die(schema, "__Field.type", [](const ResolveParams& p) -> ResolverResult {
     return ref(deref<FieldDefinition>(p.parent).type);
@@ -357,15 +361,15 @@ void bind_introspection(Schema& schema) {
     return deref<FieldDefinition>(p.parent).deprecation_reason.has_value();
   });
   bind_or_die(schema, "__Field.deprecationReason", [](const ResolveParams& p) -> ResolverResult {
-    return optional_string(deref<FieldDefinition>(p.parent).deprecation_reason);
+    return optional_string(deref<FieldDefinition>(p.parent).deprecation_reason, p);
   });
 
   // __InputValue
   bind_or_die(schema, "__InputValue.name", [](const ResolveParams& p) -> ResolverResult {
-    return deref<InputValue>(p.parent).name;
+    return json::value(deref<InputValue>(p.parent).name, p.storage);
   });
   bind_or_die(schema, "__InputValue.description", [](const ResolveParams& p) -> ResolverResult {
-    return optional_string(deref<InputValue>(p.parent).description);
+    return optional_string(deref<InputValue>(p.parent).description, p);
   });
   bind_or_die(schema, "__InputValue.type", [](const ResolveParams& p) -> ResolverResult {
     return ref(deref<InputValue>(p.parent).type);
@@ -376,48 +380,48 @@ void bind_introspection(Schema& schema) {
       return json::value();
     }
     auto printed = print_input_value(*value.default_value, value.type);
-    return printed ? json::value(*printed) : json::value();
+    return printed ? json::value(*printed, p.storage) : json::value();
   });
   bind_or_die(schema, "__InputValue.isDeprecated", [](const ResolveParams& p) -> ResolverResult {
     return deref<InputValue>(p.parent).deprecation_reason.has_value();
   });
   bind_or_die(schema, "__InputValue.deprecationReason", [](const ResolveParams& p) -> ResolverResult {
-    return optional_string(deref<InputValue>(p.parent).deprecation_reason);
+    return optional_string(deref<InputValue>(p.parent).deprecation_reason, p);
   });
 
   // __EnumValue
   bind_or_die(schema, "__EnumValue.name", [](const ResolveParams& p) -> ResolverResult {
-    return deref<EnumValueDefinition>(p.parent).name;
+    return json::value(deref<EnumValueDefinition>(p.parent).name, p.storage);
   });
   bind_or_die(schema, "__EnumValue.description", [](const ResolveParams& p) -> ResolverResult {
-    return optional_string(deref<EnumValueDefinition>(p.parent).description);
+    return optional_string(deref<EnumValueDefinition>(p.parent).description, p);
   });
   bind_or_die(schema, "__EnumValue.isDeprecated", [](const ResolveParams& p) -> ResolverResult {
     return deref<EnumValueDefinition>(p.parent).deprecation_reason.has_value();
   });
   bind_or_die(schema, "__EnumValue.deprecationReason", [](const ResolveParams& p) -> ResolverResult {
-    return optional_string(deref<EnumValueDefinition>(p.parent).deprecation_reason);
+    return optional_string(deref<EnumValueDefinition>(p.parent).deprecation_reason, p);
   });
 
   // __Directive
   bind_or_die(schema, "__Directive.name", [](const ResolveParams& p) -> ResolverResult {
-    return deref<DirectiveDefinition>(p.parent).name;
+    return json::value(deref<DirectiveDefinition>(p.parent).name, p.storage);
   });
   bind_or_die(schema, "__Directive.description", [](const ResolveParams& p) -> ResolverResult {
-    return optional_string(deref<DirectiveDefinition>(p.parent).description);
+    return optional_string(deref<DirectiveDefinition>(p.parent).description, p);
   });
   bind_or_die(schema, "__Directive.isRepeatable", [](const ResolveParams& p) -> ResolverResult {
     return deref<DirectiveDefinition>(p.parent).repeatable;
   });
   bind_or_die(schema, "__Directive.locations", [](const ResolveParams& p) -> ResolverResult {
-    json::array out;
+    json::array out(p.storage);
     for (DirectiveLocation location : deref<DirectiveDefinition>(p.parent).locations) {
-      out.emplace_back(directive_location_name(location));
+      out.emplace_back(json::string_view(directive_location_name(location)));
     }
     return json::value(std::move(out));
   });
   bind_or_die(schema, "__Directive.args", [](const ResolveParams& p) -> ResolverResult {
-    return input_values(deref<DirectiveDefinition>(p.parent).arguments, include_deprecated(p));
+    return input_values(deref<DirectiveDefinition>(p.parent).arguments, include_deprecated(p), p);
   });
 }
 

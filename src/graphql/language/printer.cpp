@@ -1,6 +1,6 @@
 #include "graphql/language/printer.hpp"
 
-#include <fmt/format.h>
+#include "graphql/language/quote_string.hpp"
 
 #include <vector>
 
@@ -65,40 +65,8 @@ std::string print(const ast::Type& type) {
 }
 
 std::string print_string(std::string_view value) {
-  std::string out = "\"";
-  for (char c : value) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (byte < 0x20 || byte == 0x7F) {
-          out += fmt::format("\\u{:04X}", byte);
-        } else {
-          out += c;
-        }
-    }
-  }
-  out += '"';
+  std::string out;
+  append_quoted_string(value, QuoteStyle::kGraphql, out);
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include "graphql/error/graphql_error.hpp"
 #include "graphql/language/ast.hpp"
+#include "graphql/request/introspection_answers.hpp"
 
 #include <cstddef>
 #include <list>
@@ -21,6 +22,9 @@ namespace cubeauth::graphql {
 struct PreparedDocument {
   ast::Document document;
   std::vector<GraphQLError> errors;  // non-empty: the request fails with these
+  /// Reads only the schema (is_introspection_only): answers are remembered in `answers`.
+  bool introspection_only = false;
+  mutable IntrospectionAnswers answers;
 };
 
 class DocumentCache {

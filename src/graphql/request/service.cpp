@@ -17,6 +17,29 @@ Response request_error(std::vector<GraphQLError> errors) {
   return response;
 }
 
+/// The remembered answer of an introspection-only document, if any.
+std::optional<Response> remembered(const PreparedDocument& prepared,
+                                   std::string_view operation_name,
+                                   const boost::json::object& variables) {
+  if (!prepared.introspection_only) {
+    return std::nullopt;
+  }
+  auto data = prepared.answers.find(operation_name, variables);
+  if (!data) {
+    return std::nullopt;
+  }
+  Response response;
+  response.data = std::move(data);
+  return response;
+}
+
+void remember(const PreparedDocument& prepared, std::string_view operation_name,
+              const boost::json::object& variables, const Response& response) {
+  if (prepared.introspection_only && response.errors.empty() && response.data) {
+    prepared.answers.remember(operation_name, variables, *response.data);
+  }
+}
+
 }  // namespace
 
 Service::Service(std::shared_ptr<const Schema> schema, ServiceOptions options)
@@ -44,6 +67,9 @@ std::shared_ptr<const PreparedDocument> Service::prepare(std::string_view query)
     if (prepared->errors.empty()) {
       prepared->errors = check_operation_limits(prepared->document, options_.limits);
     }
+    // Remembering answers is worth it only for documents the cache keeps.
+    prepared->introspection_only = options_.cache_entries > 0 && prepared->errors.empty() &&
+                                   is_introspection_only(prepared->document);
   }
   cache_.insert(query, prepared);
   return prepared;
@@ -63,9 +89,14 @@ boost::asio::awaitable<Response> Service::execute_request(std::string_view query
   if (!prepared->errors.empty()) {
     co_return request_error(prepared->errors);
   }
+  if (auto answer = remembered(*prepared, operation_name, variables)) {
+    co_return std::move(*answer);
+  }
   ExecutionArgs args{*schema_, prepared->document, operation_name, variables, context,
                      options_.root_value};
-  co_return co_await execute(args);
+  Response response = co_await execute(args);
+  remember(*prepared, operation_name, variables, response);
+  co_return response;
 }
 
 Response Service::execute_request_blocking(std::string_view query,
@@ -82,9 +113,14 @@ Response Service::execute_request_blocking(std::string_view query,
   if (!prepared->errors.empty()) {
     return request_error(prepared->errors);
   }
+  if (auto answer = remembered(*prepared, operation_name, variables)) {
+    return std::move(*answer);
+  }
   ExecutionArgs args{*schema_, prepared->document, operation_name, variables, context,
                      options_.root_value};
-  return execute_blocking(args);
+  Response response = execute_blocking(args);
+  remember(*prepared, operation_name, variables, response);
+  return response;
 }
 
 }  // namespace cubeauth::graphql

@@ -1,6 +1,7 @@
 #include "graphql/response/write_response.hpp"
 
 #include "graphql/execution/values.hpp"
+#include "graphql/language/quote_string.hpp"
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -11,46 +12,7 @@ namespace cubeauth::graphql {
 namespace json = boost::json;
 
 void write_json_string(std::string_view text, std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  std::size_t chunk = 0;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') {
-      continue;
-    }
-    out.append(text.data() + chunk, i - chunk);
-    chunk = i + 1;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += "\\u00";
-        out += kHex[c >> 4];
-        out += kHex[c & 0xF];
-    }
-  }
-  out.append(text.data() + chunk, text.size() - chunk);
-  out += '"';
+  append_quoted_string(text, QuoteStyle::kJson, out);
 }
 
 void write_json(const json::value& value, std::string& out) {

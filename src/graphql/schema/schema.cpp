@@ -188,6 +188,10 @@ FieldDefinition* Schema::mutable_field(std::string_view coordinate) {
 }
 
 Result<void, std::string> Schema::bind(std::string_view coordinate, Resolver resolver) {
+  if (coordinate.starts_with("__")) {
+    return unexpected("cannot bind a resolver to \"" + std::string(coordinate) +
+                      "\": introspection fields are answered by the engine");
+  }
   FieldDefinition* field = mutable_field(coordinate);
   if (field == nullptr) {
     return unexpected("cannot bind a resolver to \"" + std::string(coordinate) +

@@ -74,7 +74,9 @@ class Schema {
   bool do_types_overlap(const NamedType* a, const NamedType* b) const;
 
   /// Binds a resolver to "Type.field". Fails (with a readable reason) for an unknown type or
-  /// field. Bind before the schema is shared between threads.
+  /// field, and for the introspection types (__Schema, __Type...), whose resolvers are the
+  /// engine's own: their answers depend on the schema alone, which lets the Service remember
+  /// them. Bind before the schema is shared between threads.
   Result<void, std::string> bind(std::string_view coordinate, Resolver resolver);
   /// The field a coordinate names, or nullptr.
   FieldDefinition* mutable_field(std::string_view coordinate);

@@ -1,7 +1,5 @@
 #include "http/detail/request_id.hpp"
 
-#include <fmt/format.h>
-
 #include <atomic>
 #include <cstdint>
 #include <random>
@@ -37,8 +35,16 @@ std::string request_id_for(const Request& request) {
   if (sent != request.end() && is_plain_id(sent->value())) {
     return std::string(sent->value());
   }
-  return fmt::format("{:08x}{:08x}", process_prefix(),
-                     g_counter.fetch_add(1, std::memory_order_relaxed));
+  // Sixteen hex digits: the process prefix, then the counter's low 32 bits (what
+  // "{:08x}{:08x}" printed, without a format call on every request).
+  const std::uint64_t id = (std::uint64_t{process_prefix()} << 32) |
+                           (g_counter.fetch_add(1, std::memory_order_relaxed) & 0xffffffffU);
+  constexpr char kDigits[] = "0123456789abcdef";
+  std::string text(16, '0');
+  for (int i = 15, shift = 0; i >= 0; --i, shift += 4) {
+    text[static_cast<std::size_t>(i)] = kDigits[(id >> shift) & 0xf];
+  }
+  return text;
 }
 
 }  // namespace cubeauth::http::detail

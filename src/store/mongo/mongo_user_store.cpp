@@ -15,12 +15,15 @@
 #include "store/email.hpp"
 #include "store/mongo/user_document.hpp"
 #include "store/object_id.hpp"
+#include "store/roles.hpp"
 
 namespace cubeauth::store {
 namespace {
 
 constexpr std::int32_t kDuplicateKey = 11000;
 constexpr const char* kCollection = "users";
+// Mongoose's collection name for a model RefreshToken.
+constexpr const char* kTokens = "refreshtokens";
 // Mongoose's name for the index of `email: {unique: true}`.
 constexpr const char* kEmailIndex = "email_1";
 
@@ -90,6 +93,49 @@ std::string exact_pattern(std::string_view text) {
   return pattern;
 }
 
+/// A regular expression matching any text that contains `text`.
+std::string contains_pattern(std::string_view text) {
+  std::string pattern = exact_pattern(text);
+  return pattern.substr(1, pattern.size() - 2);
+}
+
+void append_oid(bson_t* document, const char* key, const std::string& hex) {
+  bson_oid_t oid;
+  bson_oid_init_from_string(&oid, hex.c_str());
+  BSON_APPEND_OID(document, key, &oid);
+}
+
+/// One stored refresh token, as read back.
+struct TokenDocument {
+  std::string family_id;
+  std::string user_id;
+  bool used = false;
+  bool revoked = false;
+};
+
+TokenDocument read_token(const bson_t* document) {
+  TokenDocument token;
+  bson_iter_t it;
+  if (!bson_iter_init(&it, document)) {
+    return token;
+  }
+  while (bson_iter_next(&it)) {
+    const std::string_view key = bson_iter_key(&it);
+    if (key == "familyId" && BSON_ITER_HOLDS_UTF8(&it)) {
+      token.family_id = bson_iter_utf8(&it, nullptr);
+    } else if (key == "userId" && BSON_ITER_HOLDS_OID(&it)) {
+      char hex[25];
+      bson_oid_to_string(bson_iter_oid(&it), hex);
+      token.user_id = hex;
+    } else if (key == "usedAt") {
+      token.used = BSON_ITER_HOLDS_DATE_TIME(&it);
+    } else if (key == "revoked" && BSON_ITER_HOLDS_BOOL(&it)) {
+      token.revoked = bson_iter_bool(&it);
+    }
+  }
+  return token;
+}
+
 /// A client taken from the pool, given back at scope end.
 class ClientLease {
  public:
@@ -107,8 +153,8 @@ class ClientLease {
 
 class Collection {
  public:
-  Collection(mongoc_client_t* client, const std::string& database)
-      : collection_(mongoc_client_get_collection(client, database.c_str(), kCollection)) {}
+  Collection(mongoc_client_t* client, const std::string& database, const char* name = kCollection)
+      : collection_(mongoc_client_get_collection(client, database.c_str(), name)) {}
   Collection(const Collection&) = delete;
   Collection& operator=(const Collection&) = delete;
   ~Collection() { mongoc_collection_destroy(collection_); }
@@ -248,6 +294,10 @@ class MongoUserStore final : public UserStore {
     }
     auto work =
         [this, id = canonical_object_id(id)](mongoc_client_t* client) -> Result<void, StoreError> {
+      // Tokens first too: a retry after a failure part-way leaves nothing behind.
+      if (auto done = delete_tokens(client, "userId", id); !done) {
+        return done;
+      }
       Collection users(client, database_);
       Doc selector;
       bson_oid_t oid;
@@ -262,61 +312,241 @@ class MongoUserStore final : public UserStore {
       if (count_in(reply.get(), "deletedCount") == 0) {
         return unexpected(StoreError::kNotFound);
       }
+      // And after: a token created while the user was being removed.
+      return delete_tokens(client, "userId", id);
+    };
+    co_return co_await run(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> set_password(
+      std::string id, std::string password_hash,
+      std::chrono::system_clock::time_point changed_at) override {
+    const std::int64_t changed = detail::to_millis(changed_at);
+    auto fill = [password_hash = std::move(password_hash), changed](bson_t* set) {
+      BSON_APPEND_UTF8(set, "password", password_hash.c_str());
+      BSON_APPEND_DATE_TIME(set, "passwordChangedAt", changed);
+    };
+    co_return co_await update_user(std::move(id), std::move(fill));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> set_profile(std::string id,
+                                                               std::string first_name,
+                                                               std::string last_name) override {
+    auto fill = [first_name = std::move(first_name),
+                 last_name = std::move(last_name)](bson_t* set) {
+      BSON_APPEND_UTF8(set, "firstName", first_name.c_str());
+      BSON_APPEND_UTF8(set, "lastName", last_name.c_str());
+    };
+    co_return co_await update_user(std::move(id), std::move(fill));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> set_disabled(std::string id,
+                                                                bool disabled) override {
+    auto fill = [disabled](bson_t* set) { BSON_APPEND_BOOL(set, "disabled", disabled); };
+    co_return co_await update_user(std::move(id), std::move(fill));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> set_roles(
+      std::string id, std::vector<std::string> roles) override {
+    auto normal = normalize_roles(std::move(roles));
+    if (!normal) {
+      log::error("mongodb: set_roles refused a role name that is not [a-z0-9_-]{{1,32}}");
+      co_return unexpected(StoreError::kInternal);
+    }
+    auto fill = [roles = std::move(*normal)](bson_t* set) { mongo::append_roles(set, roles); };
+    co_return co_await update_user(std::move(id), std::move(fill));
+  }
+
+  boost::asio::awaitable<Result<UserPage, StoreError>> list_users(UserQuery query) override {
+    if (query.limit == 0 || (query.after_id && !is_object_id(*query.after_id))) {
+      co_return UserPage{};
+    }
+    auto work =
+        [this, query = std::move(query)](mongoc_client_t* client) -> Result<UserPage, StoreError> {
+      Collection users(client, database_);
+      Doc filter;
+      if (query.after_id) {
+        bson_t range;
+        BSON_APPEND_DOCUMENT_BEGIN(filter.get(), "_id", &range);
+        append_oid(&range, "$gt", canonical_object_id(*query.after_id));
+        bson_append_document_end(filter.get(), &range);
+      }
+      if (!query.email_contains.empty()) {
+        BSON_APPEND_REGEX(filter.get(), "email", contains_pattern(query.email_contains).c_str(),
+                          "i");
+      }
+      Doc options;
+      bson_t sort;
+      BSON_APPEND_DOCUMENT_BEGIN(options.get(), "sort", &sort);
+      BSON_APPEND_INT32(&sort, "_id", 1);
+      bson_append_document_end(options.get(), &sort);
+      // One more than asked: whether another page follows.
+      BSON_APPEND_INT64(options.get(), "limit", static_cast<std::int64_t>(query.limit) + 1);
+      mongoc_cursor_t* cursor =
+          mongoc_collection_find_with_opts(users.get(), filter.get(), options.get(), nullptr);
+      UserPage page;
+      const bson_t* document = nullptr;
+      while (mongoc_cursor_next(cursor, &document)) {
+        if (page.users.size() == query.limit) {
+          page.next_after_id = page.users.back().id;
+          break;
+        }
+        page.users.push_back(mongo::read_user(document));
+      }
+      bson_error_t error;
+      const bool failed = mongoc_cursor_error(cursor, &error);
+      mongoc_cursor_destroy(cursor);
+      if (failed) {
+        return unexpected(failure(error, "list users"));
+      }
+      return page;
+    };
+    co_return co_await run(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> create_refresh_token(
+      NewRefreshToken token) override {
+    if (!is_object_id(token.user_id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    token.user_id = canonical_object_id(token.user_id);
+    auto work = [this,
+                 token = std::move(token)](mongoc_client_t* client) -> Result<void, StoreError> {
+      auto exists = user_exists(client, token.user_id);
+      if (!exists) {
+        return unexpected(exists.error());
+      }
+      if (!*exists) {
+        return unexpected(StoreError::kNotFound);
+      }
+      if (auto inserted = insert_token(client, token); !inserted) {
+        return inserted;
+      }
+      // delete_user removes the user, then the user's tokens: a token inserted
+      // before that removal is removed with them; one inserted after it is
+      // seen here, without its user, and removed by us.
+      exists = user_exists(client, token.user_id);
+      if (!exists) {
+        return unexpected(exists.error());
+      }
+      if (!*exists) {
+        (void)delete_tokens(client, "tokenHash", token.token_hash);
+        return unexpected(StoreError::kNotFound);
+      }
       return {};
     };
     co_return co_await run(std::move(work));
   }
 
-  // --- issue 9: NOT IMPLEMENTED YET in this adapter. Every call fails with
-  // kInternal and an error log line; the contract suite skips these for it. ---
-  static Result<void, StoreError> not_implemented(std::string_view method) {
-    log::error("mongodb: {} is not implemented yet", method);
-    return unexpected(StoreError::kInternal);
-  }
-
-  boost::asio::awaitable<Result<void, StoreError>> set_password(
-      std::string, std::string, std::chrono::system_clock::time_point) override {
-    co_return not_implemented("set_password");
-  }
-
-  boost::asio::awaitable<Result<void, StoreError>> set_profile(std::string, std::string,
-                                                               std::string) override {
-    co_return not_implemented("set_profile");
-  }
-
-  boost::asio::awaitable<Result<void, StoreError>> set_disabled(std::string, bool) override {
-    co_return not_implemented("set_disabled");
-  }
-
-  boost::asio::awaitable<Result<void, StoreError>> set_roles(std::string,
-                                                             std::vector<std::string>) override {
-    co_return not_implemented("set_roles");
-  }
-
-  boost::asio::awaitable<Result<UserPage, StoreError>> list_users(UserQuery) override {
-    (void)not_implemented("list_users");
-    co_return unexpected(StoreError::kInternal);
-  }
-
-  boost::asio::awaitable<Result<void, StoreError>> create_refresh_token(NewRefreshToken) override {
-    co_return not_implemented("create_refresh_token");
-  }
-
   boost::asio::awaitable<Result<Rotation, StoreError>> rotate_refresh_token(
-      std::string, NewRefreshToken) override {
-    (void)not_implemented("rotate_refresh_token");
-    co_return unexpected(StoreError::kInternal);
+      std::string presented_hash, NewRefreshToken next) override {
+    auto work = [this, presented = std::move(presented_hash), next = std::move(next)](
+                    mongoc_client_t* client) mutable -> Result<Rotation, StoreError> {
+      Collection tokens(client, database_, kTokens);
+      const std::int64_t at = detail::to_millis(next.issued_at);
+      // The one atomic step: only a live token matches, and only one caller
+      // can set its usedAt.
+      Doc filter;
+      BSON_APPEND_UTF8(filter.get(), "tokenHash", presented.c_str());
+      BSON_APPEND_NULL(filter.get(), "usedAt");
+      BSON_APPEND_BOOL(filter.get(), "revoked", false);
+      bson_t after;
+      BSON_APPEND_DOCUMENT_BEGIN(filter.get(), "expiresAt", &after);
+      BSON_APPEND_DATE_TIME(&after, "$gt", at);
+      bson_append_document_end(filter.get(), &after);
+      Doc update;
+      bson_t set;
+      BSON_APPEND_DOCUMENT_BEGIN(update.get(), "$set", &set);
+      BSON_APPEND_DATE_TIME(&set, "usedAt", at);
+      bson_append_document_end(update.get(), &set);
+      mongoc_find_and_modify_opts_t* options = mongoc_find_and_modify_opts_new();
+      mongoc_find_and_modify_opts_set_update(options, update.get());
+      Doc reply;
+      bson_error_t error;
+      const bool ok = mongoc_collection_find_and_modify_with_opts(tokens.get(), filter.get(),
+                                                                  options, reply.get(), &error);
+      mongoc_find_and_modify_opts_destroy(options);
+      if (!ok) {
+        return unexpected(failure(error, "use refresh token"));
+      }
+      bson_iter_t value;
+      bson_t found;
+      if (bson_iter_init_find(&value, reply.get(), "value") && BSON_ITER_HOLDS_DOCUMENT(&value)) {
+        std::uint32_t length = 0;
+        const std::uint8_t* data = nullptr;
+        bson_iter_document(&value, &length, &data);
+        if (bson_init_static(&found, data, length)) {
+          const TokenDocument won = read_token(&found);
+          next.family_id = won.family_id;
+          next.user_id = won.user_id;
+          if (auto inserted = insert_token(client, next); !inserted) {
+            return unexpected(inserted.error());
+          }
+          // A revocation of the family between our update and our insert did
+          // not see the new token: look, and revoke it too.
+          auto revoked = family_revoked(client, won.family_id);
+          if (!revoked) {
+            return unexpected(revoked.error());
+          }
+          if (*revoked) {
+            if (auto done = revoke_tokens(client, "tokenHash", next.token_hash); !done) {
+              return unexpected(done.error());
+            }
+          }
+          return Rotation{RotationOutcome::kRotated, won.user_id, won.family_id};
+        }
+      }
+      // Not live: unknown, revoked, used (theft: revoke the family) or expired.
+      auto stored = find_token(client, presented);
+      if (!stored) {
+        return unexpected(stored.error());
+      }
+      if (!stored->has_value()) {
+        return Rotation{};
+      }
+      const TokenDocument& token = **stored;
+      Rotation rotation{RotationOutcome::kRevoked, token.user_id, token.family_id};
+      if (token.revoked || !token.used) {
+        return rotation;
+      }
+      if (auto done = revoke_tokens(client, "familyId", token.family_id); !done) {
+        return unexpected(done.error());
+      }
+      rotation.outcome = RotationOutcome::kReused;
+      return rotation;
+    };
+    co_return co_await run(std::move(work));
   }
 
   boost::asio::awaitable<Result<std::optional<std::string>, StoreError>> revoke_refresh_family(
-      std::string) override {
-    (void)not_implemented("revoke_refresh_family");
-    co_return unexpected(StoreError::kInternal);
+      std::string token_hash) override {
+    auto work = [this, token_hash = std::move(token_hash)](
+                    mongoc_client_t* client) -> Result<std::optional<std::string>, StoreError> {
+      auto stored = find_token(client, token_hash);
+      if (!stored) {
+        return unexpected(stored.error());
+      }
+      if (!stored->has_value()) {
+        return std::optional<std::string>();
+      }
+      if (auto done = revoke_tokens(client, "familyId", (*stored)->family_id); !done) {
+        return unexpected(done.error());
+      }
+      return std::optional<std::string>((*stored)->user_id);
+    };
+    co_return co_await run(std::move(work));
   }
 
   boost::asio::awaitable<Result<void, StoreError>> revoke_user_refresh_tokens(
-      std::string) override {
-    co_return not_implemented("revoke_user_refresh_tokens");
+      std::string user_id) override {
+    if (!is_object_id(user_id)) {
+      co_return Result<void, StoreError>();
+    }
+    auto work = [this, user_id = canonical_object_id(user_id)](
+                    mongoc_client_t* client) -> Result<void, StoreError> {
+      return revoke_tokens(client, "userId", user_id);
+    };
+    co_return co_await run(std::move(work));
   }
 
   boost::asio::awaitable<Result<void, StoreError>> health() override {
@@ -381,6 +611,162 @@ class MongoUserStore final : public UserStore {
     return found;
   }
 
+  /// Sets updatedAt and what `fill` appends to $set on the user `id`.
+  template <class Fill>
+  boost::asio::awaitable<Result<void, StoreError>> update_user(std::string id, Fill fill) {
+    if (!is_object_id(id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    auto work = [this, id = canonical_object_id(id),
+                 fill = std::move(fill)](mongoc_client_t* client) -> Result<void, StoreError> {
+      Collection users(client, database_);
+      Doc selector;
+      append_oid(selector.get(), "_id", id);
+      Doc update;
+      bson_t set;
+      BSON_APPEND_DOCUMENT_BEGIN(update.get(), "$set", &set);
+      fill(&set);
+      BSON_APPEND_DATE_TIME(&set, "updatedAt", detail::to_millis(detail::now_millis()));
+      bson_append_document_end(update.get(), &set);
+      Doc reply;
+      bson_error_t error;
+      if (!mongoc_collection_update_one(users.get(), selector.get(), update.get(), nullptr,
+                                        reply.get(), &error)) {
+        return unexpected(failure(error, "update user"));
+      }
+      if (count_in(reply.get(), "matchedCount") == 0) {
+        return unexpected(StoreError::kNotFound);
+      }
+      return {};
+    };
+    co_return co_await run(std::move(work));
+  }
+
+  Result<bool, StoreError> user_exists(mongoc_client_t* client, const std::string& id) {
+    Collection users(client, database_);
+    Doc filter;
+    append_oid(filter.get(), "_id", id);
+    auto found = find_one(users.get(), filter.get());
+    if (!found) {
+      return unexpected(found.error());
+    }
+    return found->has_value();
+  }
+
+  /// A refresh token's document as Mongoose would write it; usedAt is left out
+  /// until the token is used.
+  Result<void, StoreError> insert_token(mongoc_client_t* client, const NewRefreshToken& token) {
+    Collection tokens(client, database_, kTokens);
+    Doc document;
+    bson_oid_t oid;
+    bson_oid_init(&oid, nullptr);
+    BSON_APPEND_OID(document.get(), "_id", &oid);
+    BSON_APPEND_UTF8(document.get(), "tokenHash", token.token_hash.c_str());
+    BSON_APPEND_UTF8(document.get(), "familyId", token.family_id.c_str());
+    append_oid(document.get(), "userId", token.user_id);
+    BSON_APPEND_DATE_TIME(document.get(), "issuedAt", detail::to_millis(token.issued_at));
+    BSON_APPEND_DATE_TIME(document.get(), "expiresAt", detail::to_millis(token.expires_at));
+    BSON_APPEND_BOOL(document.get(), "revoked", false);
+    BSON_APPEND_INT32(document.get(), "__v", 0);
+    Doc reply;
+    bson_error_t error;
+    if (!mongoc_collection_insert_one(tokens.get(), document.get(), nullptr, reply.get(), &error)) {
+      if (error.code == kDuplicateKey) {
+        log::error("mongodb: insert refresh token failed: the hash is taken");
+        return unexpected(StoreError::kInternal);
+      }
+      return unexpected(failure(error, "insert refresh token"));
+    }
+    return {};
+  }
+
+  Result<std::optional<TokenDocument>, StoreError> find_token(mongoc_client_t* client,
+                                                              const std::string& hash) {
+    Collection tokens(client, database_, kTokens);
+    Doc filter;
+    BSON_APPEND_UTF8(filter.get(), "tokenHash", hash.c_str());
+    Doc options;
+    BSON_APPEND_INT64(options.get(), "limit", 1);
+    mongoc_cursor_t* cursor =
+        mongoc_collection_find_with_opts(tokens.get(), filter.get(), options.get(), nullptr);
+    const bson_t* document = nullptr;
+    std::optional<TokenDocument> found;
+    if (mongoc_cursor_next(cursor, &document)) {
+      found = read_token(document);
+    }
+    bson_error_t error;
+    const bool failed = mongoc_cursor_error(cursor, &error);
+    mongoc_cursor_destroy(cursor);
+    if (failed) {
+      return unexpected(failure(error, "find refresh token"));
+    }
+    return found;
+  }
+
+  /// Whether any token of the family is revoked (a revocation marks them all).
+  Result<bool, StoreError> family_revoked(mongoc_client_t* client, const std::string& family_id) {
+    Collection tokens(client, database_, kTokens);
+    Doc filter;
+    BSON_APPEND_UTF8(filter.get(), "familyId", family_id.c_str());
+    BSON_APPEND_BOOL(filter.get(), "revoked", true);
+    Doc options;
+    BSON_APPEND_INT64(options.get(), "limit", 1);
+    mongoc_cursor_t* cursor =
+        mongoc_collection_find_with_opts(tokens.get(), filter.get(), options.get(), nullptr);
+    const bson_t* document = nullptr;
+    const bool any = mongoc_cursor_next(cursor, &document);
+    bson_error_t error;
+    const bool failed = mongoc_cursor_error(cursor, &error);
+    mongoc_cursor_destroy(cursor);
+    if (failed) {
+      return unexpected(failure(error, "find revoked refresh tokens"));
+    }
+    return any;
+  }
+
+  /// The filter {field: value}; userId values are ObjectIds.
+  static void append_token_key(bson_t* filter, const char* field, const std::string& value) {
+    if (std::string_view(field) == "userId") {
+      append_oid(filter, field, value);
+    } else {
+      BSON_APPEND_UTF8(filter, field, value.c_str());
+    }
+  }
+
+  /// Sets revoked on every token whose `field` is `value`.
+  Result<void, StoreError> revoke_tokens(mongoc_client_t* client, const char* field,
+                                         const std::string& value) {
+    Collection tokens(client, database_, kTokens);
+    Doc filter;
+    append_token_key(filter.get(), field, value);
+    Doc update;
+    bson_t set;
+    BSON_APPEND_DOCUMENT_BEGIN(update.get(), "$set", &set);
+    BSON_APPEND_BOOL(&set, "revoked", true);
+    bson_append_document_end(update.get(), &set);
+    Doc reply;
+    bson_error_t error;
+    if (!mongoc_collection_update_many(tokens.get(), filter.get(), update.get(), nullptr,
+                                       reply.get(), &error)) {
+      return unexpected(failure(error, "revoke refresh tokens"));
+    }
+    return {};
+  }
+
+  /// Deletes every token whose `field` is `value`.
+  Result<void, StoreError> delete_tokens(mongoc_client_t* client, const char* field,
+                                         const std::string& value) {
+    Collection tokens(client, database_, kTokens);
+    Doc filter;
+    append_token_key(filter.get(), field, value);
+    Doc reply;
+    bson_error_t error;
+    if (!mongoc_collection_delete_many(tokens.get(), filter.get(), nullptr, reply.get(), &error)) {
+      return unexpected(failure(error, "delete refresh tokens"));
+    }
+    return {};
+  }
+
   Result<std::optional<User>, StoreError> find_matching_case_insensitively(
       mongoc_collection_t* users, const std::string& key) {
     Doc filter;
@@ -407,6 +793,7 @@ class MongoUserStore final : public UserStore {
 
   /// createIndexes {email: 1} unique, named as Mongoose names it, once per
   /// process. An existing index of that name (even a different one) is kept.
+  /// Then the refresh tokens' indexes.
   Result<void, StoreError> ensure_email_index(mongoc_client_t* client) {
     if (email_index_ready_.load()) {
       return {};
@@ -444,7 +831,53 @@ class MongoUserStore final : public UserStore {
           "unique only as far as cubeauth's own checks go",
           kEmailIndex, database_, error.message);
     }
+    if (auto ready = ensure_token_indexes(client); !ready) {
+      return ready;
+    }
     email_index_ready_ = true;
+    return {};
+  }
+
+  /// createIndexes on refreshtokens: tokenHash unique, familyId, userId.
+  Result<void, StoreError> ensure_token_indexes(mongoc_client_t* client) {
+    Doc command;
+    BSON_APPEND_UTF8(command.get(), "createIndexes", kTokens);
+    bson_t indexes;
+    BSON_APPEND_ARRAY_BEGIN(command.get(), "indexes", &indexes);
+    const char* fields[] = {"tokenHash", "familyId", "userId"};
+    for (int i = 0; i < 3; ++i) {
+      const std::string position = std::to_string(i);
+      const std::string name = std::string(fields[i]) + "_1";
+      bson_t index;
+      bson_t key;
+      BSON_APPEND_DOCUMENT_BEGIN(&indexes, position.c_str(), &index);
+      BSON_APPEND_DOCUMENT_BEGIN(&index, "key", &key);
+      BSON_APPEND_INT32(&key, fields[i], 1);
+      bson_append_document_end(&index, &key);
+      BSON_APPEND_UTF8(&index, "name", name.c_str());
+      if (i == 0) {
+        BSON_APPEND_BOOL(&index, "unique", true);
+      }
+      bson_append_document_end(&indexes, &index);
+    }
+    bson_append_array_end(command.get(), &indexes);
+
+    mongoc_database_t* database = mongoc_client_get_database(client, database_.c_str());
+    Doc reply;
+    bson_error_t error;
+    const bool ok = mongoc_database_write_command_with_opts(database, command.get(), nullptr,
+                                                            reply.get(), &error);
+    mongoc_database_destroy(database);
+    if (!ok) {
+      const StoreError kind = failure(error, "create the refresh token indexes");
+      if (kind == StoreError::kUnavailable) {
+        return unexpected(kind);
+      }
+      log::warn(
+          "mongodb: the indexes of {}.{} could not be created ({}); refresh tokens work, "
+          "more slowly",
+          database_, kTokens, error.message);
+    }
     return {};
   }
 

@@ -1,5 +1,6 @@
 #include "store/mongo/user_document.hpp"
 
+#include <algorithm>
 #include <limits>
 
 #include "store/detail/millis.hpp"
@@ -31,6 +32,41 @@ void append_connectycube_id(bson_t* document, std::int64_t connectycube_id) {
     BSON_APPEND_INT64(document, "connectyCubeId", connectycube_id);
   }
 }
+
+void append_roles(bson_t* document, const std::vector<std::string>& roles) {
+  bson_t array;
+  BSON_APPEND_ARRAY_BEGIN(document, "roles", &array);
+  for (std::size_t i = 0; i < roles.size(); ++i) {
+    const std::string key = std::to_string(i);
+    BSON_APPEND_UTF8(&array, key.c_str(), roles[i].c_str());
+  }
+  bson_append_array_end(document, &array);
+}
+
+namespace {
+
+/// The strings of a roles array, as set_roles keeps them: sorted, unique, no "user".
+std::vector<std::string> read_roles(const bson_iter_t& field) {
+  std::vector<std::string> roles;
+  bson_iter_t it = field;
+  bson_iter_t child;
+  if (!bson_iter_recurse(&it, &child)) {
+    return roles;
+  }
+  while (bson_iter_next(&child)) {
+    if (BSON_ITER_HOLDS_UTF8(&child)) {
+      std::uint32_t length = 0;
+      const char* value = bson_iter_utf8(&child, &length);
+      roles.emplace_back(value, length);
+    }
+  }
+  std::erase(roles, "user");
+  std::sort(roles.begin(), roles.end());
+  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+  return roles;
+}
+
+}  // namespace
 
 User read_user(const bson_t* document) {
   User user;
@@ -76,6 +112,12 @@ User read_user(const bson_t* document) {
       created = bson_iter_date_time(&it);
     } else if (type == BSON_TYPE_DATE_TIME && key == "updatedAt") {
       updated = bson_iter_date_time(&it);
+    } else if (type == BSON_TYPE_ARRAY && key == "roles") {
+      user.roles = read_roles(it);
+    } else if (type == BSON_TYPE_BOOL && key == "disabled") {
+      user.disabled = bson_iter_bool(&it);
+    } else if (type == BSON_TYPE_DATE_TIME && key == "passwordChangedAt") {
+      user.password_changed_at = detail::from_millis(bson_iter_date_time(&it));
     }
   }
   if (created) {

@@ -113,5 +113,57 @@ TEST(Service, SurvivesHostileDocuments) {
   EXPECT_NE(run(service, lists).find("nesting is deeper"), std::string::npos);
 }
 
+TEST(Service, KnowsWhichDocumentsOnlyReadTheSchema) {
+  Service service(hello_schema());
+  EXPECT_TRUE(service.prepare("{ __schema { queryType { name } } t: __typename }")->introspection_only);
+  EXPECT_TRUE(service.prepare("query { ...F } fragment F on Query { __type(name: \"Me\") { name } }")
+                  ->introspection_only);
+  EXPECT_FALSE(service.prepare("{ __typename hello }")->introspection_only);
+  EXPECT_FALSE(service.prepare("{ ... on Query { hello } __typename }")->introspection_only);
+  EXPECT_FALSE(service.prepare("mutation { __typename }")->introspection_only);
+}
+
+TEST(Service, RemembersIntrospectionAnswersPerVariablesAndOperation) {
+  Service service(hello_schema());
+  const std::string query =
+      "query A($all: Boolean!, $name: String!) {"
+      "  t: __type(name: $name) { name fields @include(if: $all) { name } }"
+      "  __typename }"
+      "query B { __schema { queryType { name } } }";
+  RequestContext context;
+  auto ask = [&](std::string_view operation, std::string_view variables) {
+    json::object parsed = json::parse(variables).as_object();
+    return write_response(service.execute_request_blocking(query, parsed, operation, context));
+  };
+  const std::string me_all = R"({"data":{"t":{"name":"Me","fields":[{"name":"a"},{"name":"b"}]},"__typename":"Query"}})";
+  const std::string me_names = R"({"data":{"t":{"name":"Me"},"__typename":"Query"}})";
+  for (int round = 0; round < 2; ++round) {  // the second round comes from memory
+    EXPECT_EQ(ask("A", R"({"all":true,"name":"Me"})"), me_all);
+    EXPECT_EQ(ask("A", R"({"all":false,"name":"Me"})"), me_names);
+    EXPECT_EQ(ask("A", R"({"all":false,"name":"Nope"})"), R"({"data":{"t":null,"__typename":"Query"}})");
+    EXPECT_EQ(ask("B", "{}"), R"({"data":{"__schema":{"queryType":{"name":"Query"}}}})");
+  }
+  // Variables that fail coercion are answered with the error every time, never remembered.
+  EXPECT_NE(ask("A", R"({"all":"yes","name":"Me"})").find("errors"), std::string::npos);
+  EXPECT_NE(ask("A", R"({"all":"yes","name":"Me"})").find("errors"), std::string::npos);
+}
+
+TEST(Service, RemembersNothingWithoutADocumentCache) {
+  ServiceOptions options;
+  options.cache_entries = 0;
+  Service service(hello_schema(), options);
+  EXPECT_FALSE(service.prepare("{ __typename }")->introspection_only);
+  EXPECT_EQ(run(service, "{ __typename }"), R"({"data":{"__typename":"Query"}})");
+}
+
+TEST(Service, SchemaRefusesResolversForIntrospectionFields) {
+  auto schema = hello_schema();
+  auto bound = schema->bind("__Type.name", [](const ResolveParams&) -> ResolverResult { return "x"; });
+  ASSERT_FALSE(bound);
+  EXPECT_NE(bound.error().find("introspection"), std::string::npos);
+  Service service(schema);
+  EXPECT_EQ(run(service, R"({ __type(name: "Me") { name } })"), R"({"data":{"__type":{"name":"Me"}}})");
+}
+
 }  // namespace
 }  // namespace cubeauth::graphql

@@ -44,16 +44,9 @@ class UserStoreContract : public ::testing::TestWithParam<StoreUnderTest> {
   OpenedStore opened_;
 };
 
-/// The account-lifecycle part of the contract (issue 9).
+/// The account-lifecycle part of the contract (issue 9), with token helpers.
 class LifecycleContract : public UserStoreContract {
  protected:
-  void SetUp() override {
-    if (!GetParam().lifecycle) {
-      GTEST_SKIP() << GetParam().name << " does not implement the account lifecycle yet";
-    }
-    UserStoreContract::SetUp();
-  }
-
   /// A token of a new family of `user`, issued now, living for an hour.
   static NewRefreshToken first_token(const User& user) {
     const auto now =

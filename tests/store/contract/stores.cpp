@@ -69,10 +69,10 @@ OpenedStore open_mongo() {
 
 std::vector<StoreUnderTest> stores_under_test() {
   return {
-      {"InMemoryFake", open_in_memory, true},
-      {"Sqlite", open_sqlite, true},
-      {"Postgres", open_postgres, true},
-      {"Mongo", open_mongo, false},
+      {"InMemoryFake", open_in_memory},
+      {"Sqlite", open_sqlite},
+      {"Postgres", open_postgres},
+      {"Mongo", open_mongo},
   };
 }
 

@@ -23,9 +23,6 @@ struct OpenedStore {
 struct StoreUnderTest {
   std::string name;
   std::function<OpenedStore()> open;
-  /// False while the adapter lacks the account-lifecycle calls (issue 9): their
-  /// contract tests are skipped for it.
-  bool lifecycle = true;
 };
 
 inline std::ostream& operator<<(std::ostream& out, const StoreUnderTest& store) {

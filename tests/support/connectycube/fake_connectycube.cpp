@@ -93,6 +93,11 @@ std::size_t FakeConnectyCube::user_count() const {
   return users_.size();
 }
 
+std::size_t FakeConnectyCube::dialog_count() const {
+  std::lock_guard lock(mutex_);
+  return dialogs_.size();
+}
+
 std::optional<FakeConnectyCube::Scripted> FakeConnectyCube::scripted_failure(Operation operation) {
   auto& queue = failures_[operation];
   if (queue.empty()) {
@@ -258,6 +263,73 @@ boost::asio::awaitable<Result<void, Error>> FakeConnectyCube::delete_user_in_ses
     co_return unexpected(std::move(failure->error));
   }
   co_return removed;
+}
+
+boost::asio::awaitable<Result<Dialog, Error>> FakeConnectyCube::create_private_dialog(
+    std::string session_token, std::int64_t other_user_id) {
+  std::lock_guard lock(mutex_);
+  Call call{Operation::kCreatePrivateDialog, "", "", "", 0, session_token};
+  call.other_user_id = other_user_id;
+  calls_.push_back(std::move(call));
+  auto failure = scripted_failure(Operation::kCreatePrivateDialog);
+  if (failure && !failure->after_effect) {
+    co_return unexpected(std::move(failure->error));
+  }
+  const auto session = sessions_.find(session_token);
+  if (session == sessions_.end()) {
+    co_return unexpected(session_gone());
+  }
+  const std::int64_t self = session->second;
+  if (other_user_id == self || !users_.contains(other_user_id)) {
+    co_return unexpected(Error{ErrorKind::kInvalidInput,
+                               422,
+                               "fake: Occupants_ids is missing opponent ID.",
+                               {{"base", {"Occupants_ids is missing opponent ID."}}}});
+  }
+  const std::vector<std::int64_t> pair{std::min(self, other_user_id),
+                                       std::max(self, other_user_id)};
+  auto found = std::find_if(dialogs_.begin(), dialogs_.end(), [&pair](const Dialog& dialog) {
+    return dialog.type == 3 && dialog.occupants_ids == pair;
+  });
+  if (found == dialogs_.end()) {
+    std::string id = std::to_string(dialogs_.size() + 1);
+    id.insert(0, 24 - id.size(), '0');
+    dialogs_.push_back(
+        Dialog{std::move(id), 3, self, pair, "", "2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z"});
+    found = std::prev(dialogs_.end());
+  }
+  if (failure) {
+    co_return unexpected(std::move(failure->error));
+  }
+  co_return *found;
+}
+
+boost::asio::awaitable<Result<DialogPage, Error>> FakeConnectyCube::list_dialogs(
+    std::string session_token, DialogQuery query) {
+  std::lock_guard lock(mutex_);
+  calls_.push_back({Operation::kListDialogs, "", "", "", 0, session_token});
+  if (auto failure = scripted_failure(Operation::kListDialogs)) {
+    co_return unexpected(std::move(failure->error));
+  }
+  const auto session = sessions_.find(session_token);
+  if (session == sessions_.end()) {
+    co_return unexpected(session_gone());
+  }
+  DialogPage page;
+  page.skip = query.skip;
+  page.limit = std::clamp(query.limit, 1, 100);
+  for (const Dialog& dialog : dialogs_) {
+    const bool mine = std::find(dialog.occupants_ids.begin(), dialog.occupants_ids.end(),
+                                session->second) != dialog.occupants_ids.end();
+    if (!mine || (query.type && dialog.type != *query.type)) {
+      continue;
+    }
+    if (page.total_entries++ >= query.skip &&
+        page.items.size() < static_cast<std::size_t>(page.limit)) {
+      page.items.push_back(dialog);
+    }
+  }
+  co_return page;
 }
 
 boost::asio::awaitable<Result<void, Error>> FakeConnectyCube::delete_user(std::int64_t user_id,

@@ -23,6 +23,8 @@ class FakeConnectyCube final : public ConnectyCube {
     kDeleteUser,
     kUpdateUser,
     kDeleteUserInSession,
+    kCreatePrivateDialog,
+    kListDialogs,
   };
 
   struct Call {
@@ -33,6 +35,7 @@ class FakeConnectyCube final : public ConnectyCube {
     std::int64_t user_id = 0;            ///< kDeleteUser, kUpdateUser, kDeleteUserInSession
     std::string token{};                 ///< the session token of kUpdateUser, kDeleteUserInSession
     std::optional<UserUpdate> update{};  ///< kUpdateUser only
+    std::int64_t other_user_id = 0;      ///< kCreatePrivateDialog only
   };
 
   /// A user as the fake holds it.
@@ -63,6 +66,7 @@ class FakeConnectyCube final : public ConnectyCube {
   std::optional<std::int64_t> user_id_of(const std::string& email) const;
   std::optional<FakeUser> user(std::int64_t id) const;
   std::size_t user_count() const;
+  std::size_t dialog_count() const;
 
   /// Behaviour: sign_up refuses a known email with kTaken (422 {"email":["has already been
   /// taken"]}) and gives ids 1001, 1002, ...; email sessions answer kNotFound for an unknown
@@ -74,6 +78,9 @@ class FakeConnectyCube final : public ConnectyCube {
   /// old_password (else kInvalidInput {"old_password":["is invalid"]}), a new password of
   /// 6-40 characters and a full_name of 1-200; deleting a user ends its sessions, and
   /// deleting again answers kNotFound 404 (as the real client reports an absent user).
+  /// create_private_dialog keeps one dialog per pair (ids "000000000000000000000001", ...)
+  /// and refuses an unknown other user with kInvalidInput 422 "Occupants_ids is missing
+  /// opponent ID."; list_dialogs pages through the caller's dialogs in creation order.
   boost::asio::awaitable<Result<std::int64_t, Error>> sign_up(std::string email,
                                                               std::string password,
                                                               std::string full_name) override;
@@ -86,6 +93,10 @@ class FakeConnectyCube final : public ConnectyCube {
                                                           UserUpdate update) override;
   boost::asio::awaitable<Result<void, Error>> delete_user_in_session(std::string session_token,
                                                                      std::int64_t user_id) override;
+  boost::asio::awaitable<Result<Dialog, Error>> create_private_dialog(
+      std::string session_token, std::int64_t other_user_id) override;
+  boost::asio::awaitable<Result<DialogPage, Error>> list_dialogs(std::string session_token,
+                                                                 DialogQuery query) override;
   boost::asio::awaitable<Result<void, Error>> delete_user(std::int64_t user_id, std::string email,
                                                           std::string password) override;
 
@@ -106,6 +117,7 @@ class FakeConnectyCube final : public ConnectyCube {
   std::map<std::int64_t, FakeUser> users_;  // by id
   std::map<std::string, std::int64_t> logins_;
   std::map<std::string, std::int64_t> sessions_;  // token -> user id
+  std::vector<Dialog> dialogs_;                   // in creation order
   std::vector<Call> calls_;
   std::int64_t next_id_ = 1001;
   int next_token_ = 1;
