@@ -662,6 +662,16 @@ async function runScenarios(api, databasePath) {
     check(Number(limited.headers['retry-after']) >= 1, `${route}: Retry-After is ${limited.headers['retry-after']}`);
   }
 
+  // GraphQL shares the budget: the rate-limited field's error, 200 and Retry-After.
+  const graphqlClient = api.freshClient();
+  const graphqlLogin = { query: 'mutation { login(body: {email: "nope", password: "whatever"}) { token } }' };
+  for (let i = 0; i < kClientBurst; ++i) {
+    await api.call('POST', '/api', { json: graphqlLogin, from: graphqlClient, expect: 200 });
+  }
+  const limitedField = await api.call('POST', '/api', { json: graphqlLogin, from: graphqlClient, expect: 200 });
+  check(limitedField.json?.errors?.[0]?.extensions?.code === 'TOO_MANY_REQUESTS', `GraphQL login over the budget: ${limitedField.text}`);
+  check(Number(limitedField.headers['retry-after']) >= 1, `GraphQL's Retry-After is ${limitedField.headers['retry-after']}`);
+
   step('/auth/verify-connectycube');
   const verify = '/auth/verify-connectycube';
   const verified = await api.call('GET', `${verify}?token=${encodeURIComponent(token)}`, { expect: 200 });
