@@ -10,11 +10,12 @@
 //     valid against that schema, and the required headers present and valid;
 //  3. coverage: every documented (operation, status) pair below 500 was reached.
 //
-// usage: node conformance.mjs <path to the cubeauth binary>
+// usage: node conformance.mjs <path to the cubeauth binary> [<path to connectycube_emulator>]
+//        (with the emulator, the same checks also run on a server attached to ConnectyCube)
 // needs: this folder's node_modules (npm ci), python3 (to mark an account disabled in SQLite
 //        without revoking its sessions, the only way to reach refresh's 403).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -66,7 +67,7 @@ async function loadDependencies() {
 // ---------------------------------------------------------------------------------------------
 // The server
 
-function startCubeauth(binary, workDir) {
+function startCubeauth(binary, workDir, extraEnv = {}) {
   if (!binary || !existsSync(binary)) {
     throw new TestFailure(`no cubeauth binary at "${binary}" (pass its path)`);
   }
@@ -86,6 +87,7 @@ function startCubeauth(binary, workDir) {
       CUBEAUTH_THREADS: '2',
       ...(process.env.ASAN_OPTIONS ? { ASAN_OPTIONS: process.env.ASAN_OPTIONS } : {}),
       ...(process.env.UBSAN_OPTIONS ? { UBSAN_OPTIONS: process.env.UBSAN_OPTIONS } : {}),
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -112,6 +114,36 @@ function startCubeauth(binary, workDir) {
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       reject(new TestFailure(`cubeauth exited (${code ?? signal}) before listening:\n${log}`));
+    });
+  });
+}
+
+/// Starts the ConnectyCube emulator on a free loopback port: { child, port }.
+function startEmulator(binary, args) {
+  if (!existsSync(binary)) {
+    throw new TestFailure(`no connectycube_emulator at "${binary}" (build the connectycube_emulator target)`);
+  }
+  const child = spawn(path.resolve(binary), ['--port=0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new TestFailure(`the emulator did not start listening in ${kStartTimeoutMs} ms:\n${log}`));
+    }, kStartTimeoutMs);
+    const collect = (chunk) => {
+      log += chunk;
+      const found = /listening on 127\.0\.0\.1:(\d+)/.exec(log);
+      if (found) {
+        clearTimeout(timer);
+        resolve({ child, port: Number(found[1]) });
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', collect);
+    child.stderr.setEncoding('utf8').on('data', collect);
+    child.on('error', (error) => reject(new TestFailure(`the emulator could not start: ${error.message}`)));
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new TestFailure(`the emulator exited (${code ?? signal}) before listening:\n${log}`));
     });
   });
 }
@@ -630,6 +662,16 @@ async function runScenarios(api, databasePath) {
     check(Number(limited.headers['retry-after']) >= 1, `${route}: Retry-After is ${limited.headers['retry-after']}`);
   }
 
+  // GraphQL shares the budget: the rate-limited field's error, 200 and Retry-After.
+  const graphqlClient = api.freshClient();
+  const graphqlLogin = { query: 'mutation { login(body: {email: "nope", password: "whatever"}) { token } }' };
+  for (let i = 0; i < kClientBurst; ++i) {
+    await api.call('POST', '/api', { json: graphqlLogin, from: graphqlClient, expect: 200 });
+  }
+  const limitedField = await api.call('POST', '/api', { json: graphqlLogin, from: graphqlClient, expect: 200 });
+  check(limitedField.json?.errors?.[0]?.extensions?.code === 'TOO_MANY_REQUESTS', `GraphQL login over the budget: ${limitedField.text}`);
+  check(Number(limitedField.headers['retry-after']) >= 1, `GraphQL's Retry-After is ${limitedField.headers['retry-after']}`);
+
   step('/auth/verify-connectycube');
   const verify = '/auth/verify-connectycube';
   const verified = await api.call('GET', `${verify}?token=${encodeURIComponent(token)}`, { expect: 200 });
@@ -665,13 +707,56 @@ async function runScenarios(api, databasePath) {
   await api.call('GET', `/api?query=${encodeURIComponent('mutation { logoutAll { message } }')}`, { expect: 405 });
 }
 
+/// The same server with ConnectyCube (the emulator): sign-up on ConnectyCube, a login that
+/// opens a ConnectyCube session, ConnectyCube refusing (502) and unreachable (503).
+async function runConnectyCubeScenarios(api, emulatorPort) {
+  const emulator = (control, json) =>
+    request(emulatorPort, 'POST', `/_emulator/${control}`, {
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(json),
+    });
+  const dora = `openapi-dora-${Date.now()}@example.com`;
+  const json = { email: dora, password: kPassword, firstName: 'Dora', lastName: 'Maar' };
+
+  step('with ConnectyCube: POST /auth/register signs up there too');
+  await api.call('POST', '/auth/register', { json, expect: 201 });
+  // ConnectyCube already has this email, with another password: 502, nothing created.
+  const taken = `z${dora}`;
+  const direct = await request(emulatorPort, 'POST', '/users', {
+    headers: { 'Content-Type': 'application/json', 'CB-AuthKey': 'openapi-key' },
+    body: JSON.stringify({ user: { login: taken, email: taken, password: 'Someone-elses-1' } }),
+  });
+  check(direct.status === 201, `signing up on the emulator directly: ${direct.status} ${direct.text}`);
+  const refused = await api.call('POST', '/auth/register', { json: { ...json, email: taken }, expect: 502 });
+  check(refused.json?.code === 'CONNECTYCUBE_REFUSED', `ConnectyCube's refusal: ${refused.text}`);
+
+  for (const route of ['/auth/login', '/auth/login-by-token']) {
+    step(`with ConnectyCube: POST ${route}`);
+    const ok = await api.call('POST', route, { json: { email: dora, password: kPassword }, expect: 200 });
+    if (route === '/auth/login') {
+      check(typeof ok.json?.connectySession === 'string' && Number.isInteger(ok.json?.ccUserId),
+            `login with ConnectyCube opened no session: ${ok.text}`);
+    }
+  }
+
+  step('with ConnectyCube down: login stands with connectyCubeError, register answers 503');
+  await emulator('fail', { count: 50, status: 503 });
+  const degraded = await api.call('POST', '/auth/login', { json: { email: dora, password: kPassword }, expect: 200 });
+  check(degraded.json?.connectyCubeError?.code === 'CONNECTYCUBE_UNAVAILABLE', `login with ConnectyCube down: ${degraded.text}`);
+  const unavailable = await api.call('POST', '/auth/register', { json: { ...json, email: `y${dora}` }, expect: 503 });
+  check(unavailable.json?.code === 'CONNECTYCUBE_UNAVAILABLE', `register with ConnectyCube down: ${unavailable.text}`);
+  await emulator('reset', {});
+}
+
 // ---------------------------------------------------------------------------------------------
 
 async function main() {
   const binary = process.argv[2];
+  const emulatorBinary = process.argv[3]; // optional: the ConnectyCube scenarios run with it
   const deps = await loadDependencies();
   const workDir = mkdtempSync(path.join(tmpdir(), 'cubeauth-openapi-'));
   let server;
+  let emulator;
   try {
     server = await startCubeauth(binary, workDir);
     step(`cubeauth on port ${server.port}`);
@@ -688,16 +773,36 @@ async function main() {
     const checker = checkDocument(doc, deps, served);
     const api = new Conformance(doc, checker, server.port);
     await runScenarios(api, path.join(workDir, 'db'));
-    const { documented, reached } = api.checkCoverage();
-    const code = await stopCubeauth(server);
+    let code = await stopCubeauth(server);
     check(code === 0, `cubeauth exited with ${code} after SIGTERM`);
     server = undefined;
+
+    if (emulatorBinary) {
+      emulator = await startEmulator(emulatorBinary, ['--app-id=5120', '--auth-key=openapi-key']);
+      const ccDir = path.join(workDir, 'connectycube');
+      mkdirSync(ccDir);
+      server = await startCubeauth(binary, ccDir, {
+        APP_ID: '5120',
+        AUTH_KEY: 'openapi-key',
+        CONNECTYCUBE_API_URL: `http://127.0.0.1:${emulator.port}`,
+      });
+      step(`cubeauth with ConnectyCube on port ${server.port} (emulator on ${emulator.port})`);
+      api.port = server.port;
+      await runConnectyCubeScenarios(api, emulator.port);
+      code = await stopCubeauth(server);
+      check(code === 0, `cubeauth exited with ${code} after SIGTERM`);
+      server = undefined;
+    } else {
+      step('no emulator given: the ConnectyCube scenarios are skipped');
+    }
+    const { documented, reached } = api.checkCoverage();
     console.log(
       `openapi: ${api.answers} answers checked, ${reached}/${documented} documented non-5xx statuses reached, ` +
         `${failures.length} failure(s)`,
     );
   } finally {
     await stopCubeauth(server);
+    await stopCubeauth(emulator);
     rmSync(workDir, { recursive: true, force: true });
   }
   if (failures.length > 0) {
