@@ -610,7 +610,7 @@ async function runScenarios(api, databasePath) {
   check(refreshed.json?.refreshToken && refreshed.json.refreshToken !== first, 'refresh did not rotate the token');
   await api.call('POST', '/auth/refresh', { json: { refreshToken: first }, expect: 401 }); // reuse: family revoked
   await api.call('POST', '/auth/refresh', { json: { refreshToken: refreshed.json?.refreshToken }, expect: 401 });
-  await api.call('POST', '/auth/refresh', { json: {}, expect: 400 });
+  await api.call('POST', '/auth/refresh', { json: {}, expect: 401 }); // no token: as GraphQL's empty one
   await api.call('POST', '/auth/refresh', { json: { refreshToken: 12 }, expect: 400 });
   await api.call('POST', '/auth/refresh', { body: 'x', headers: text, expect: 415 });
   await api.call('POST', '/auth/refresh', { body: oversized, headers: { 'Content-Type': 'application/json' }, expect: 413 });
@@ -618,12 +618,12 @@ async function runScenarios(api, databasePath) {
   await api.call('POST', '/auth/logout', { json: { refreshToken: session.json?.refreshToken }, expect: 200 });
   await api.call('POST', '/auth/refresh', { json: { refreshToken: session.json?.refreshToken }, expect: 401 });
   await api.call('POST', '/auth/logout', { json: { refreshToken: 'never-issued' }, expect: 200 });
-  await api.call('POST', '/auth/logout', { json: { refreshToken: '' }, expect: 400 });
+  await api.call('POST', '/auth/logout', { json: { refreshToken: '' }, expect: 200 }); // nothing to end
+  await api.call('POST', '/auth/logout', { json: { refreshToken: 12 }, expect: 400 });
   await api.call('POST', '/auth/logout', { body: 'x', headers: text, expect: 415 });
   await api.call('POST', '/auth/logout', { body: oversized, headers: { 'Content-Type': 'application/json' }, expect: 413 });
 
   step('disabled accounts: 403 from login, login-by-token and refresh');
-  await register(kAdminEmail);
   const admin = await api.call('POST', '/auth/login', { json: { email: kAdminEmail, password: kPassword }, expect: 200 });
   check(admin.json?.user?.roles?.includes('admin'), `ADMIN_EMAILS gave no admin role: ${admin.text}`);
   const bob = email('bob');
@@ -758,6 +758,17 @@ async function main() {
   let server;
   let emulator;
   try {
+    // ADMIN_EMAILS grants the role at start, to accounts that exist then: the admin
+    // registers on a first run of the server, and the run under test starts after it.
+    server = await startCubeauth(binary, workDir);
+    const seeded = await request(server.port, 'POST', '/auth/register', {
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ email: kAdminEmail, password: kPassword, firstName: 'Ada', lastName: 'Admin' }),
+    });
+    if (seeded.status !== 201) {
+      throw new TestFailure(`registering the admin answered ${seeded.status}: ${seeded.text.slice(0, 300)}`);
+    }
+    await stopCubeauth(server);
     server = await startCubeauth(binary, workDir);
     step(`cubeauth on port ${server.port}`);
     const served = await request(server.port, 'GET', '/openapi.json');
