@@ -72,7 +72,7 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
               "login work locally; connectySession and ccUserId will be null.");
   }
 
-  auth::PasswordHasher passwords(config->bcrypt_cost);
+  auth::PasswordHasher passwords(config->bcrypt_cost, 0, config->hash_nice);
   const auth::JwtCodec tokens(config->jwt_secret);
   auth::AuthOptions auth_options;
   auth_options.token_lifetime = config->jwt_expires_in;

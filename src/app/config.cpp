@@ -173,6 +173,7 @@ Result<Config, ConfigError> load_config(const Variables& variables) {
   read.duration("JWT_EXPIRES_IN", config.jwt_expires_in, 1000ms);
   read.integer("BCRYPT_COST", config.bcrypt_cost, 4, 31);
   read.integer("PASSWORD_MIN_LENGTH", config.password_min_length, 6, 72);
+  read.integer("CUBEAUTH_HASH_NICE", config.hash_nice, 0, 19);
   read.duration("REFRESH_TOKEN_EXPIRES_IN", config.refresh_token_expires_in, 1000ms);
   read.boolean("CUBEAUTH_STRICT_TOKENS", config.strict_tokens);
   read.integer("CUBEAUTH_RATE_PER_CLIENT_BURST", config.rate_per_client_burst, 0, 1'000'000);

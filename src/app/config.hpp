@@ -25,6 +25,8 @@ struct Config {
   std::chrono::seconds jwt_expires_in{3600};
   int bcrypt_cost = 10;
   std::size_t password_min_length = 8;
+  /// CUBEAUTH_HASH_NICE: how much lower the bcrypt threads' priority is (0 to 19).
+  int hash_nice = 10;
   std::chrono::seconds refresh_token_expires_in{std::chrono::hours(24 * 30)};
   /// ADMIN_EMAILS (comma-separated), trimmed and lower-cased.
   std::vector<std::string> admin_emails;

@@ -172,15 +172,9 @@ boost::asio::awaitable<void> AuthService::remember_connectycube_id(store::User& 
   }
 }
 
-boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login(std::string email,
-                                                                         std::string password,
-                                                                         std::string client) {
-  auto user = co_await authenticate(std::move(email), password, client);
-  if (!user) {
-    co_return unexpected(std::move(user).error());
-  }
+boost::asio::awaitable<LoginResult> AuthService::open_session(store::User user) {
   LoginResult result;
-  result.user = std::move(*user);
+  result.user = std::move(user);
   co_await reconcile_roles(result.user);
   result.token = issue_access_token(result.user);
   auto refresh_token = co_await open_refresh_family(result.user);
@@ -189,6 +183,17 @@ boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login(std::s
   } else {
     result.refresh_token_error = std::move(refresh_token).error();
   }
+  co_return result;
+}
+
+boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login(std::string email,
+                                                                         std::string password,
+                                                                         std::string client) {
+  auto user = co_await authenticate(std::move(email), password, client);
+  if (!user) {
+    co_return unexpected(std::move(user).error());
+  }
+  LoginResult result = co_await open_session(std::move(*user));
   result.connectycube.user_id = result.user.connectycube_id;
   if (connectycube_ == nullptr) {
     result.connectycube.error = auth_error(AuthErrorKind::kConnectyCubeDisabled);
@@ -215,16 +220,7 @@ boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login_by_tok
   if (!user) {
     co_return unexpected(std::move(user).error());
   }
-  LoginResult result;
-  result.user = std::move(*user);
-  co_await reconcile_roles(result.user);
-  result.token = issue_access_token(result.user);
-  auto refresh_token = co_await open_refresh_family(result.user);
-  if (refresh_token) {
-    result.refresh_token = std::move(*refresh_token);
-  } else {
-    result.refresh_token_error = std::move(refresh_token).error();
-  }
+  LoginResult result = co_await open_session(std::move(*user));
   if (connectycube_ == nullptr) {
     result.connectycube.error = auth_error(AuthErrorKind::kConnectyCubeDisabled);
     co_return result;

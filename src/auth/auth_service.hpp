@@ -196,6 +196,8 @@ class AuthService {
   /// failed-login limit (kRateLimited when used up): the same limit as login.
   boost::asio::awaitable<Result<void, AuthError>> check_password(const store::User& user, std::string password,
                                                                 std::string field);
+  /// The local half of a login: roles, an access token and a new refresh family.
+  boost::asio::awaitable<LoginResult> open_session(store::User user);
   /// An access token with the user's roles.
   std::string issue_access_token(const store::User& user);
   /// Stores the first refresh token of a new family; returns the opaque token.

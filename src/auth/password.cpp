@@ -23,14 +23,14 @@ bool is_bcrypt_hash(std::string_view stored) {
                                  stored.starts_with("$2y$"));
 }
 
-/// Hash threads run at a lower priority (nice 10) than the I/O threads, so that a
-/// burst of logins, which saturates every core, does not delay the answers of
-/// requests that need no hash (the verify endpoint). Set once per pool thread.
-void yield_cpu_to_io_threads() {
+/// Hash threads may run at a lower priority than the I/O threads, so that a burst of
+/// logins, which saturates every core, does not delay the answers of requests that
+/// need no hash (the verify endpoint). Set once per pool thread.
+void yield_cpu_to_io_threads(int nice) {
   thread_local bool lowered = false;
-  if (!lowered) {
+  if (!lowered && nice > 0) {
     lowered = true;
-    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
+    ::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), nice);
   }
 }
 
@@ -71,8 +71,9 @@ bool bcrypt_verify(std::string_view password, std::string_view stored) {
   return CRYPTO_memcmp(hashed, stored.data(), stored.size()) == 0;
 }
 
-PasswordHasher::PasswordHasher(int cost, std::size_t threads)
+PasswordHasher::PasswordHasher(int cost, std::size_t threads, int nice)
     : cost_(cost),
+      nice_(nice),
       pool_(threads == 0 ? std::max(1u, std::thread::hardware_concurrency()) : threads) {
   // A real salt at the configured cost and a digest no password produces: verifying
   // against it costs exactly what verifying a real account costs (bcrypt runs in full,
@@ -89,8 +90,8 @@ PasswordHasher::~PasswordHasher() { pool_.join(); }
 // The work lambdas are named locals, not temporaries inside the co_await expression:
 // g++ 12 mishandles non-trivial temporaries there (captured strings get destroyed twice).
 boost::asio::awaitable<Result<std::string, PasswordError>> PasswordHasher::hash(std::string password) {
-  auto work = [password = std::move(password), cost = cost_] {
-    yield_cpu_to_io_threads();
+  auto work = [password = std::move(password), cost = cost_, nice = nice_] {
+    yield_cpu_to_io_threads(nice);
     return bcrypt_hash(password, cost);
   };
   auto hashed = co_await run_blocking(pool_.get_executor(), std::move(work));
@@ -102,8 +103,8 @@ boost::asio::awaitable<bool> PasswordHasher::verify(std::string password, std::s
     const bool matched = co_await verify_nothing(std::move(password));
     co_return matched;
   }
-  auto work = [password = std::move(password), stored = std::move(stored)] {
-    yield_cpu_to_io_threads();
+  auto work = [password = std::move(password), stored = std::move(stored), nice = nice_] {
+    yield_cpu_to_io_threads(nice);
     return bcrypt_verify(password, stored);
   };
   const bool matched = co_await run_blocking(pool_.get_executor(), std::move(work));
@@ -115,7 +116,7 @@ boost::asio::awaitable<bool> PasswordHasher::verify_nothing(std::string password
     password = "x";
   }
   auto work = [password = std::move(password), this] {
-    yield_cpu_to_io_threads();
+    yield_cpu_to_io_threads(nice_);
     return bcrypt_verify(password, dummy_hash_);
   };
   co_await run_blocking(pool_.get_executor(), std::move(work));

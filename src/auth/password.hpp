@@ -29,8 +29,10 @@ bool bcrypt_verify(std::string_view password, std::string_view stored);
 
 class PasswordHasher {
  public:
-  /// `threads` 0: one per core.
-  PasswordHasher(int cost, std::size_t threads = 0);
+  /// `threads` 0: one per core. `nice` > 0 lowers the hash threads' priority by that
+  /// much (the server uses CUBEAUTH_HASH_NICE, default 10, so that a burst of logins
+  /// does not delay requests that need no hash); 0 leaves it alone.
+  PasswordHasher(int cost, std::size_t threads = 0, int nice = 0);
   ~PasswordHasher();
 
   boost::asio::awaitable<Result<std::string, PasswordError>> hash(std::string password);
@@ -43,6 +45,7 @@ class PasswordHasher {
 
  private:
   int cost_;
+  int nice_;
   std::string dummy_hash_;
   boost::asio::thread_pool pool_;
 };

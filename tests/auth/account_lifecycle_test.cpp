@@ -3,14 +3,11 @@
 // ADMIN_EMAILS, and the clock decides expiry and strict checks (no sleeps).
 #include "auth/auth_service.hpp"
 
+#include "auth/run_awaitable.hpp"
 #include "support/connectycube/fake_connectycube.hpp"
 #include "support/store/in_memory_user_store.hpp"
 
 #include <gtest/gtest.h>
-
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 
 namespace cubeauth::auth {
 namespace {
@@ -21,21 +18,8 @@ using store::StoreError;
 using store::testing::InMemoryUserStore;
 using namespace std::chrono_literals;
 
-template <class T>
-T run(boost::asio::awaitable<T> task) {
-  boost::asio::io_context io;
-  auto future = boost::asio::co_spawn(io, std::move(task), boost::asio::use_future);
-  io.run();
-  return future.get();
-}
-
-connectycube::Error cc_error(ErrorKind kind, int status) {
-  connectycube::Error error;
-  error.kind = kind;
-  error.http_status = status;
-  error.message = "scripted";
-  return error;
-}
+using testing::cc_error;
+using testing::run;
 
 constexpr const char* kEmail = "nadia@example.org";
 constexpr const char* kOld = "Lantern-8812";

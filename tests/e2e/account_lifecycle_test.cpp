@@ -43,24 +43,8 @@ struct Session {
 };
 
 /// One server per store for the whole suite (the admin test starts a second one).
-class AccountLifecycle : public ::testing::TestWithParam<std::string> {
+class AccountLifecycle : public OnEveryStore {
  protected:
-  void SetUp() override {
-    auto environment = store_environment(GetParam());
-    if (!environment) {
-      GTEST_SKIP() << "TEST_POSTGRES_URL is not set (scripts/with-postgres.sh sets it)";
-    }
-    auto& server = servers_[GetParam()];
-    if (!server) {
-      (*environment)["CUBEAUTH_STRICT_TOKENS"] = "false";
-      server = std::make_unique<Cubeauth>(*environment);
-    }
-    port_ = server->port();
-  }
-  static void TearDownTestSuite() { servers_.clear(); }
-
-  std::uint16_t port() const { return port_; }
-
   void register_user(const std::string& email, const std::string& password = kPassword) {
     const auto answer = post_graphql(port_, kRegister, registration(email, password));
     ASSERT_TRUE(answer.errors().empty()) << boost::json::serialize(answer.body);
@@ -85,10 +69,7 @@ class AccountLifecycle : public ::testing::TestWithParam<std::string> {
 
   GraphqlAnswer refresh(const std::string& refresh_token) { return post_graphql(port_, kRefresh, {{"t", refresh_token}}); }
 
-  static std::map<std::string, std::unique_ptr<Cubeauth>> servers_;
-  std::uint16_t port_ = 0;
 };
-std::map<std::string, std::unique_ptr<Cubeauth>> AccountLifecycle::servers_;
 
 TEST_P(AccountLifecycle, MeAnswersForTheBearerTokenAndIsNullWithUnauthenticatedWithoutOne) {
   const std::string email = unique_email("me");
@@ -267,7 +248,7 @@ TEST_P(AccountLifecycle, AdminsFromAdminEmailsListAndDisableUsersAndOthersAreFor
   // ... the next start with the address listed does. The same store, a second process.
   auto environment = *store_environment(GetParam());
   if (GetParam() == "sqlite") {
-    environment["DATABASE_URL"] = "sqlite://" + servers_[GetParam()]->folder() + "/cubeauth.db";
+    environment["DATABASE_URL"] = "sqlite://" + server().folder() + "/cubeauth.db";
   }
   environment["ADMIN_EMAILS"] = admin_address;
   Cubeauth restarted(environment);

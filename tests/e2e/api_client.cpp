@@ -79,6 +79,20 @@ std::optional<std::map<std::string, std::string>> store_environment(const std::s
   return std::map<std::string, std::string>{};
 }
 
+std::map<std::string, std::unique_ptr<Cubeauth>> OnEveryStore::servers_;
+
+void OnEveryStore::SetUp() {
+  auto environment = store_environment(GetParam());
+  if (!environment) {
+    GTEST_SKIP() << "TEST_POSTGRES_URL is not set (scripts/with-postgres.sh sets it)";
+  }
+  auto& server = servers_[GetParam()];
+  if (!server) {
+    server = std::make_unique<Cubeauth>(*environment);
+  }
+  port_ = server->port();
+}
+
 Cubeauth::Cubeauth(std::map<std::string, std::string> environment) {
   std::map<std::string, std::string> full{{"HOST", "127.0.0.1"},
                                           {"PORT", "0"},

@@ -5,6 +5,8 @@
 #include "support/raw_client.hpp"
 #include "support/server_process.hpp"
 
+#include <gtest/gtest.h>
+
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -57,6 +59,22 @@ inline const std::string kStores[] = {"sqlite", "postgres"};
 /// Environment that points cubeauth at `store`; nullopt when that store is not
 /// available here (the test then skips, saying why).
 std::optional<std::map<std::string, std::string>> store_environment(const std::string& store);
+
+/// A suite run on every store (kStores) with one cubeauth per store, shared by the
+/// suite's tests; a store that is not available here skips them, saying why.
+class OnEveryStore : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override;
+  static void TearDownTestSuite() { servers_.clear(); }
+  std::uint16_t port() const { return port_; }
+  /// The shared server of the test's store.
+  Cubeauth& server() { return *servers_.at(GetParam()); }
+
+  std::uint16_t port_ = 0;
+
+ private:
+  static std::map<std::string, std::unique_ptr<Cubeauth>> servers_;
+};
 
 /// A registration mutation's variables.
 boost::json::object registration(const std::string& email, const std::string& password = "Lantern-8812",

@@ -76,6 +76,22 @@ class AuthWithConnectyCube : public ::testing::TestWithParam<std::string> {
     return environment;
   }
 
+  /// The emulator's flags for a Custom Identity Provider that calls cubeauth on `port`.
+  static std::vector<std::string> identity_provider_flags(std::uint16_t port) {
+    return {"--cidp-enabled=true",
+            "--cidp-endpoint=http://127.0.0.1:" + std::to_string(port) + "/auth/verify-connectycube",
+            R"(--cidp-response-params={"uid":"#{user.id}","email":"#{user.email}"})"};
+  }
+
+  /// cubeauth on `port`, attached to `emulator`, with no sign-up (identity provider apps).
+  std::map<std::string, std::string> identity_provider_environment(const Emulator& emulator,
+                                                                    std::uint16_t port) const {
+    auto environment = connectycube_environment(emulator);
+    environment["PORT"] = std::to_string(port);
+    environment["CONNECTYCUBE_SIGNUP"] = "false";
+    return environment;
+  }
+
  private:
   std::map<std::string, std::string> store_environment_;
 };
@@ -144,13 +160,8 @@ TEST_P(AuthWithConnectyCube, StillLogsInWhenConnectyCubeIsDown) {
 
 TEST_P(AuthWithConnectyCube, CompletesTheCustomIdentityProviderLoop) {
   const std::uint16_t cubeauth_port = free_port();
-  Emulator emulator({"--cidp-enabled=true",
-                     "--cidp-endpoint=http://127.0.0.1:" + std::to_string(cubeauth_port) + "/auth/verify-connectycube",
-                     R"(--cidp-response-params={"uid":"#{user.id}","email":"#{user.email}"})"});
-  auto environment = connectycube_environment(emulator);
-  environment["PORT"] = std::to_string(cubeauth_port);
-  environment["CONNECTYCUBE_SIGNUP"] = "false";
-  Cubeauth cubeauth(environment);
+  Emulator emulator(identity_provider_flags(cubeauth_port));
+  Cubeauth cubeauth(identity_provider_environment(emulator, cubeauth_port));
   const std::string cidp_email = unique_email("cidp");
 
   const auto registered = post_graphql(cubeauth.port(), kRegister, registration(cidp_email));
@@ -267,13 +278,8 @@ TEST_P(AuthWithConnectyCube, UpdateProfileSetsTheConnectyCubeFullNameInTheGivenS
 
 TEST_P(AuthWithConnectyCube, WithTheIdentityProviderCubeauthOpensItsOwnSessionsForProfileAndDeletion) {
   const std::uint16_t cubeauth_port = free_port();
-  Emulator emulator({"--cidp-enabled=true",
-                     "--cidp-endpoint=http://127.0.0.1:" + std::to_string(cubeauth_port) + "/auth/verify-connectycube",
-                     R"(--cidp-response-params={"uid":"#{user.id}","email":"#{user.email}"})"});
-  auto environment = connectycube_environment(emulator);
-  environment["PORT"] = std::to_string(cubeauth_port);
-  environment["CONNECTYCUBE_SIGNUP"] = "false";
-  Cubeauth cubeauth(environment);
+  Emulator emulator(identity_provider_flags(cubeauth_port));
+  Cubeauth cubeauth(identity_provider_environment(emulator, cubeauth_port));
   const std::string email = unique_email("cidpself");
   ASSERT_TRUE(post_graphql(cubeauth.port(), kRegister, registration(email)).errors().empty());
   const auto login = post_graphql(cubeauth.port(), kLoginByToken, credentials(email));

@@ -12,26 +12,7 @@ namespace {
 
 /// The same tests on every store that runs here: SQLite always, PostgreSQL when
 /// TEST_POSTGRES_URL points at a server (the test script starts one).
-class AuthLocal : public ::testing::TestWithParam<std::string> {
- protected:
-  void SetUp() override {
-    auto environment = store_environment(GetParam());
-    if (!environment) {
-      GTEST_SKIP() << "TEST_POSTGRES_URL is not set (scripts/with-postgres.sh sets it)";
-    }
-    auto& server = servers_[GetParam()];
-    if (!server) {
-      server = std::make_unique<Cubeauth>(*environment);
-    }
-    port_ = server->port();
-  }
-  static void TearDownTestSuite() { servers_.clear(); }
-  std::uint16_t port() const { return port_; }
-
-  static std::map<std::string, std::unique_ptr<Cubeauth>> servers_;
-  std::uint16_t port_ = 0;
-};
-std::map<std::string, std::unique_ptr<Cubeauth>> AuthLocal::servers_;
+class AuthLocal : public OnEveryStore {};
 
 TEST_P(AuthLocal, RegistersAUserWithTheOldMessage) {
   const std::string email = unique_email("nadia");
