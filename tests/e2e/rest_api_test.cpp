@@ -33,20 +33,14 @@ RestAnswer call(std::uint16_t port, const std::string& method, const std::string
   return answer;
 }
 
-class RestApi : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() { server_ = std::make_unique<Cubeauth>(); }
-  static void TearDownTestSuite() { server_.reset(); }
-  std::uint16_t port() const { return server_->port(); }
-  static std::unique_ptr<Cubeauth> server_;
-};
-std::unique_ptr<Cubeauth> RestApi::server_;
+/// On every store, like their GraphQL twins.
+class RestApi : public OnEveryStore {};
 
 boost::json::object credentials(const std::string& email, const std::string& password = "Lantern-8812") {
   return {{"email", email}, {"password", password}};
 }
 
-TEST_F(RestApi, RegisterAnswers201WithTheUserAnd409ForATakenEmail) {
+TEST_P(RestApi, RegisterAnswers201WithTheUserAnd409ForATakenEmail) {
   const std::string email = unique_email("rest");
   boost::json::object body = credentials(email);
   body["firstName"] = "Nadia";
@@ -62,7 +56,7 @@ TEST_F(RestApi, RegisterAnswers201WithTheUserAnd409ForATakenEmail) {
   EXPECT_EQ(taken.body.at("message"), "Email already exists");
 }
 
-TEST_F(RestApi, RefusesBadInputNamingTheFieldAndNonJsonBodies) {
+TEST_P(RestApi, RefusesBadInputNamingTheFieldAndNonJsonBodies) {
   boost::json::object body = credentials("not-an-email");
   body["firstName"] = "Nadia";
   body["lastName"] = "K";
@@ -88,7 +82,7 @@ TEST_F(RestApi, RefusesBadInputNamingTheFieldAndNonJsonBodies) {
   EXPECT_EQ(graphql_missing.errors().at(0).at("message"), missing.body.at("message"));
 }
 
-TEST_F(RestApi, LoginRefreshMeAndLogoutWorkLikeTheirGraphqlTwins) {
+TEST_P(RestApi, LoginRefreshMeAndLogoutWorkLikeTheirGraphqlTwins) {
   const std::string email = unique_email("restlogin");
   ASSERT_TRUE(post_graphql(port(), kRegister, registration(email)).errors().empty());
 
@@ -134,6 +128,8 @@ TEST_F(RestApi, LoginRefreshMeAndLogoutWorkLikeTheirGraphqlTwins) {
   EXPECT_EQ(out.body.at("message"), "Logged out");
   EXPECT_EQ(call(port(), "POST", "/auth/refresh", {{"refreshToken", again_refresh}}).status, 401u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, RestApi, ::testing::ValuesIn(kStores), [](const auto& info) { return info.param; });
 
 TEST(RateLimits, RefuseAClientOverItsBurstWithRetryAfterOnBothFrontDoors) {
   Cubeauth server({{"CUBEAUTH_RATE_PER_CLIENT_BURST", "3"}, {"CUBEAUTH_RATE_PER_CLIENT_PER_MINUTE", "1"}});
