@@ -101,17 +101,11 @@ Result<Dialog, Error> dialog_from(const json::object& object, int status) {
 
 /// The object under `key` of a 2xx JSON answer, or the reason it is not usable.
 Result<json::object, Error> member_object(const IncomingResponse& response, std::string_view key) {
-  boost::system::error_code ec;
-  json::value document = json::parse(response.body, ec);
-  if (ec) {
-    return unexpected(invalid_response_error(
-        "the " + std::to_string(response.status) + " answer is not JSON (" + ec.message() + ")",
-        response.status));
+  auto document = body_object(response);
+  if (!document) {
+    return unexpected(std::move(document).error());
   }
-  if (!document.is_object()) {
-    return unexpected(invalid_response_error("the answer is not a JSON object", response.status));
-  }
-  json::value* member = document.as_object().if_contains(key);
+  json::value* member = document->if_contains(key);
   if (member == nullptr || !member->is_object()) {
     return unexpected(invalid_response_error(
         "the answer has no \"" + std::string(key) + "\" object", response.status));

@@ -52,6 +52,7 @@ class Doc {
   Doc& operator=(const Doc&) = delete;
   ~Doc() { bson_destroy(&doc_); }
   bson_t* get() { return &doc_; }
+  const bson_t* get() const { return &doc_; }
 
  private:
   bson_t doc_;
@@ -813,13 +814,8 @@ class MongoUserStore final : public UserStore {
     bson_append_document_end(&indexes, &index);
     bson_append_array_end(command.get(), &indexes);
 
-    mongoc_database_t* database = mongoc_client_get_database(client, database_.c_str());
-    Doc reply;
     bson_error_t error;
-    const bool ok = mongoc_database_write_command_with_opts(database, command.get(), nullptr,
-                                                            reply.get(), &error);
-    mongoc_database_destroy(database);
-    if (!ok) {
+    if (!write_command(client, command, error)) {
       const StoreError kind = failure(error, "create the email index");
       if (kind == StoreError::kUnavailable) {
         return unexpected(kind);
@@ -836,6 +832,16 @@ class MongoUserStore final : public UserStore {
     }
     email_index_ready_ = true;
     return {};
+  }
+
+  /// Runs a write command (createIndexes) on the store's database; false with `error` set.
+  bool write_command(mongoc_client_t* client, const Doc& command, bson_error_t& error) const {
+    mongoc_database_t* database = mongoc_client_get_database(client, database_.c_str());
+    Doc reply;
+    const bool ok = mongoc_database_write_command_with_opts(database, command.get(), nullptr,
+                                                            reply.get(), &error);
+    mongoc_database_destroy(database);
+    return ok;
   }
 
   /// createIndexes on refreshtokens: tokenHash unique, familyId, userId.
@@ -862,13 +868,8 @@ class MongoUserStore final : public UserStore {
     }
     bson_append_array_end(command.get(), &indexes);
 
-    mongoc_database_t* database = mongoc_client_get_database(client, database_.c_str());
-    Doc reply;
     bson_error_t error;
-    const bool ok = mongoc_database_write_command_with_opts(database, command.get(), nullptr,
-                                                            reply.get(), &error);
-    mongoc_database_destroy(database);
-    if (!ok) {
+    if (!write_command(client, command, error)) {
       const StoreError kind = failure(error, "create the refresh token indexes");
       if (kind == StoreError::kUnavailable) {
         return unexpected(kind);

@@ -400,11 +400,16 @@ class SqliteUserStore final : public UserStore {
 
   boost::asio::awaitable<Result<void, StoreError>> set_connectycube_id(
       std::string id, std::int64_t connectycube_id) override {
-    co_return co_await change_one(kSetConnectyCubeId, std::move(id), connectycube_id);
+    auto bind = [connectycube_id](StatementUse& use) {
+      use.bind(2, connectycube_id);
+      use.bind(3, detail::to_millis(detail::now_millis()));
+    };
+    co_return co_await update_user(kSetConnectyCubeId, std::move(id), std::move(bind));
   }
 
   boost::asio::awaitable<Result<void, StoreError>> delete_user(std::string id) override {
-    co_return co_await change_one(kDelete, std::move(id), 0);
+    auto bind_nothing_more = [](StatementUse&) {};
+    co_return co_await update_user(kDelete, std::move(id), bind_nothing_more);
   }
 
   boost::asio::awaitable<Result<void, StoreError>> set_password(
@@ -744,35 +749,6 @@ class SqliteUserStore final : public UserStore {
     co_return co_await with_connection(std::move(work));
   }
 
-  boost::asio::awaitable<Result<void, StoreError>> change_one(Query query, std::string id,
-                                                              std::int64_t value) {
-    if (!is_object_id(id)) {
-      co_return unexpected(StoreError::kNotFound);
-    }
-    auto work = [query, id = canonical_object_id(id),
-                 value](Connection& connection) -> Result<void, StoreError> {
-      auto* statement = connection.statement(query);
-      if (statement == nullptr) {
-        return unexpected(StoreError::kInternal);
-      }
-      StatementUse use(statement);
-      use.bind(1, id);
-      if (query == kSetConnectyCubeId) {
-        use.bind(2, value);
-        use.bind(3, detail::to_millis(detail::now_millis()));
-      }
-      const int rc = sqlite3_step(statement);
-      if (rc != SQLITE_DONE) {
-        return unexpected(failure(connection, rc, "update user"));
-      }
-      if (sqlite3_changes(connection.db()) == 0) {
-        return unexpected(StoreError::kNotFound);
-      }
-      return {};
-    };
-    co_return co_await with_connection(std::move(work));
-  }
-
   static Result<void, StoreError> insert_token(Connection& connection,
                                                const NewRefreshToken& token) {
     auto* statement = connection.statement(kInsertToken);
@@ -792,7 +768,8 @@ class SqliteUserStore final : public UserStore {
     return {};
   }
 
-  /// Runs an UPDATE of one user: ?1 is the id, `bind` binds the rest.
+  /// Runs an UPDATE (or the DELETE) of one user: ?1 is the id, `bind` binds the rest.
+  /// kNotFound when no row changed.
   template <class Bind>
   boost::asio::awaitable<Result<void, StoreError>> update_user(Query query, std::string id,
                                                                Bind bind) {
