@@ -18,6 +18,7 @@ enum class AuthErrorKind {
   kForbidden,                ///< the user may not do this (not an admin)
   kAccountDisabled,          ///< login or refresh of an account an admin disabled
   kUserNotFound,             ///< an admin named a user that does not exist
+  kRelationshipNotFound,     ///< no such friend request, friendship or block
   kRateLimited,              ///< too many attempts from this client or on this account
   kConnectyCubeUnavailable,  ///< ConnectyCube unreachable, timing out, 5xx or garbage
   kConnectyCubeRefused,      ///< ConnectyCube answered no (its input rules, credentials)

@@ -156,6 +156,17 @@ class AuthService {
   boost::asio::awaitable<Result<void, AuthError>> delete_account(const TokenClaims& caller,
                                                                 std::string password);
 
+  /// The token's user, fresh from the store, for operations a signed-in user does to
+  /// others (friends): kInvalidToken when gone, kAccountDisabled when disabled.
+  boost::asio::awaitable<Result<store::User, AuthError>> active_user(const TokenClaims& caller);
+
+  /// A ConnectyCube session acting as `user`, opened by cubeauth itself with the Custom
+  /// Identity Provider flow (a short-lived access token as login). Only without
+  /// CONNECTYCUBE_SIGNUP: with synchronised passwords it needs the user's password, so
+  /// it fails with kConnectyCubeRefused, as it does for a user with no ConnectyCube id.
+  boost::asio::awaitable<Result<connectycube::Session, AuthError>> connectycube_session_as(
+      const store::User& user);
+
   // --- administration (the caller must hold the admin role, checked in the store) ---
 
   boost::asio::awaitable<Result<store::UserPage, AuthError>> list_users(const TokenClaims& caller,

@@ -236,4 +236,9 @@ boost::asio::awaitable<Result<store::User, AuthError>> AuthService::current_user
   co_return user;
 }
 
+boost::asio::awaitable<Result<store::User, AuthError>> AuthService::active_user(const TokenClaims& caller) {
+  auto user = co_await authorize(caller);
+  co_return user;
+}
+
 }  // namespace cubeauth::auth
