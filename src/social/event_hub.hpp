@@ -48,6 +48,7 @@ class EventQueue : public std::enable_shared_from_this<EventQueue> {
   const std::string& user_id() const { return user_id_; }
 
  private:
+  friend class EventHub;  // detaches queues that outlive it
   void enqueue(std::shared_ptr<const boost::json::value> event);
 
   boost::asio::any_io_executor executor_;
