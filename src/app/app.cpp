@@ -7,6 +7,7 @@
 #include "api/playground/playground.hpp"
 #include "api/rest_routes.hpp"
 #include "api/schema_sdl.hpp"
+#include "api/social_resolvers.hpp"
 #include "api/verify_route.hpp"
 #include "app/config.hpp"
 #include "app/environment.hpp"
@@ -16,18 +17,42 @@
 #include "graphql/request/service.hpp"
 #include "graphql/schema/schema.hpp"
 #include "http/server.hpp"
+#include "social/event_hub.hpp"
+#include "social/relationship_service.hpp"
+#include "store/event_channel.hpp"
 #include "store/make_user_store.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 
 namespace cubeauth::app {
+namespace {
+
+/// Every `interval`, makes the ConnectyCube dialogs that could not be made when their
+/// friendship began, until the timer is cancelled (shutdown).
+boost::asio::awaitable<void> retry_missing_dialogs(social::RelationshipService& friends,
+                                                   boost::asio::steady_timer& timer, std::chrono::seconds interval) {
+  for (;;) {
+    timer.expires_after(interval);
+    boost::system::error_code cancelled;
+    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, cancelled));
+    if (cancelled) {
+      co_return;
+    }
+    co_await friends.create_missing_dialogs(50);
+  }
+}
+
+}  // namespace
 
 int run(int /*argc*/, char** /*argv*/, char** environ) {
   const auto start = std::chrono::steady_clock::now();
@@ -105,6 +130,20 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
     log::error("binding resolvers failed: {}", bound.error());
     return 1;
   }
+
+  // Friends, and their events to subscribers in every process sharing a PostgreSQL
+  // store (LISTEN/NOTIFY); with SQLite or MongoDB, in this process only.
+  std::unique_ptr<store::EventChannel> event_channel;
+  if (auto located = store::locate_store(config->store)) {
+    event_channel = store::make_event_channel(*located);
+  }
+  social::EventHub events(event_channel.get());
+  events.start();
+  social::RelationshipService friends(**store, auth, connectycube.get(), events);
+  if (auto bound = api::bind_social_resolvers(**schema, auth, friends, events); !bound) {
+    log::error("binding resolvers failed: {}", bound.error());
+    return 1;
+  }
   auto graphql_service = std::make_shared<const graphql::Service>(std::move(*schema));
 
   auto router = std::make_shared<http::Router>();
@@ -129,10 +168,18 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
     return 1;
   }
 
+  boost::asio::steady_timer dialog_retry_timer(server.main_context());
+  if (connectycube && !config->connectycube_signup && config->dialog_retry_interval.count() > 0) {
+    boost::asio::co_spawn(server.main_context(),
+                          retry_missing_dialogs(friends, dialog_retry_timer, config->dialog_retry_interval),
+                          boost::asio::detached);
+  }
+
   boost::asio::signal_set signals(server.main_context(), SIGINT, SIGTERM);
-  signals.async_wait([&server](const boost::system::error_code& ec, int signal) {
+  signals.async_wait([&server, &dialog_retry_timer](const boost::system::error_code& ec, int signal) {
     if (!ec) {
       log::info("received {}, draining connections", signal == SIGINT ? "SIGINT" : "SIGTERM");
+      dialog_retry_timer.cancel();
       server.shutdown();
     }
   });

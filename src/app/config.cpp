@@ -176,6 +176,11 @@ Result<Config, ConfigError> load_config(const Variables& variables) {
   read.integer("CUBEAUTH_HASH_NICE", config.hash_nice, 0, 19);
   read.duration("REFRESH_TOKEN_EXPIRES_IN", config.refresh_token_expires_in, 1000ms);
   read.boolean("CUBEAUTH_STRICT_TOKENS", config.strict_tokens);
+  {
+    int dialog_retry_seconds = static_cast<int>(config.dialog_retry_interval.count());
+    read.integer("CUBEAUTH_DIALOG_RETRY_SECONDS", dialog_retry_seconds, 0, 86'400);
+    config.dialog_retry_interval = std::chrono::seconds(dialog_retry_seconds);
+  }
   read.integer("CUBEAUTH_RATE_PER_CLIENT_BURST", config.rate_per_client_burst, 0, 1'000'000);
   read.integer("CUBEAUTH_RATE_PER_CLIENT_PER_MINUTE", config.rate_per_client_per_minute, 0, 1'000'000);
   read.integer("CUBEAUTH_RATE_FAILED_LOGINS_BURST", config.rate_failed_logins_burst, 0, 1'000'000);
