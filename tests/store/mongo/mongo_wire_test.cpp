@@ -123,6 +123,11 @@ class MongoWire : public ::testing::Test {
       token_indexes_ = mock_.next_command();
       if (token_indexes_) {
         mock_.reply(R"({"numIndexesBefore": 1, "numIndexesAfter": 4, "ok": 1})");
+        // Then the relationships' indexes.
+        relationship_indexes_ = mock_.next_command();
+        if (relationship_indexes_) {
+          mock_.reply(R"({"numIndexesBefore": 1, "numIndexesAfter": 5, "ok": 1})");
+        }
       }
     }
     auto opened = opening.get();
@@ -150,6 +155,7 @@ class MongoWire : public ::testing::Test {
   }
 
   BsonPtr token_indexes_;
+  BsonPtr relationship_indexes_;
   // Declared before mock_: the mock stops first, so no call can hang the store.
   std::unique_ptr<UserStore> store_;
   MockMongo mock_;
@@ -367,13 +373,26 @@ TEST_F(MongoWire, DeletesOneDocumentByObjectId) {
   BsonPtr tokens_before = expect_command("delete");
   ASSERT_NE(tokens_before, nullptr);
   mock_.reply(R"({"n": 2, "ok": 1})");
+  BsonPtr relationships_before = expect_command("delete");
+  ASSERT_NE(relationships_before, nullptr);
+  mock_.reply(R"({"n": 1, "ok": 1})");
   BsonPtr command = expect_command("delete");
   ASSERT_NE(command, nullptr);
   mock_.reply(R"({"n": 1, "ok": 1})");
   BsonPtr tokens_after = expect_command("delete");
   ASSERT_NE(tokens_after, nullptr);
   mock_.reply(R"({"n": 0, "ok": 1})");
+  BsonPtr relationships_after = expect_command("delete");
+  ASSERT_NE(relationships_after, nullptr);
+  mock_.reply(R"({"n": 0, "ok": 1})");
   EXPECT_TRUE(deleted.get().has_value());
+  // And the user's relationships, on either side of the pair: deleteMany on $or.
+  for (const auto* relationships : {&relationships_before, &relationships_after}) {
+    EXPECT_EQ(utf8_at(relationships->get(), "delete"), "relationships");
+    EXPECT_EQ(oid_at(relationships->get(), "deletes.0.q.$or.0.userLow"), id);
+    EXPECT_EQ(oid_at(relationships->get(), "deletes.0.q.$or.1.userHigh"), id);
+    EXPECT_EQ(number_at(relationships->get(), "deletes.0.limit"), 0);
+  }
   // The user's refresh tokens go before and after the user (a retry after a
   // failure part-way, a token made meanwhile): deleteMany on userId.
   for (const auto* tokens : {&tokens_before, &tokens_after}) {
@@ -388,6 +407,8 @@ TEST_F(MongoWire, DeletesOneDocumentByObjectId) {
   EXPECT_EQ(bson_iter_as_int64(&*limit), 1);
 
   auto again = start(store_->delete_user(id));
+  expect_command("delete");
+  mock_.reply(R"({"n": 0, "ok": 1})");
   expect_command("delete");
   mock_.reply(R"({"n": 0, "ok": 1})");
   expect_command("delete");

@@ -55,7 +55,7 @@ TEST(PostgresUserStore, RecordsItsMigrationsInTheDatabaseAndAppliesThemOnce) {
     ASSERT_TRUE(healthy.has_value());
   }
   EXPECT_EQ(query_column(url, "SELECT version || ' ' || name FROM schema_migrations"),
-            (std::vector<std::string>{"1 create users", "2 account lifecycle"}));
+            (std::vector<std::string>{"1 create users", "2 account lifecycle", "3 relationships"}));
   EXPECT_EQ(
       query_column(url, "SELECT indexdef FROM pg_indexes WHERE indexname = 'users_email_lower'"),
       std::vector<std::string>{
@@ -121,7 +121,7 @@ TEST(PostgresUserStore, UpgradesADatabaseOfSchemaVersionOneAndReadsOldRowsWithDe
     std::vector<std::string> roles = {"admin", "support"};
     ASSERT_TRUE(run_sync((*store)->set_roles(old.id, roles)).has_value());
     EXPECT_EQ(query_column(old_url, "SELECT version::text FROM schema_migrations ORDER BY 1"),
-              (std::vector<std::string>{"1", "2"}));
+              (std::vector<std::string>{"1", "2", "3"}));
     EXPECT_EQ(query_column(old_url, "SELECT roles::text FROM users"),
               std::vector<std::string>{"{admin,support}"});
   }
