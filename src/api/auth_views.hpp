@@ -74,6 +74,10 @@ void note_retry_after(graphql::RequestContext& context, const auth::AuthError& e
 std::string client_address(const graphql::ResolveParams& params);
 std::string rate_limit_key(const boost::asio::ip::address& address);
 
+/// A GraphQL field error: the message, extensions.code from the error table, and
+/// extensions.field for input errors, extensions.retryAfter (seconds) when rate-limited.
+graphql::FieldError to_field_error(const auth::AuthError& error);
+
 /// The caller of a GraphQL operation over WebSocket, authenticated once by the
 /// connection_init payload and put in each operation's context.
 struct ConnectionCaller {
@@ -99,9 +103,5 @@ graphql::ResolverResult signed_in(const graphql::ResolveParams& params, const au
 /// A string argument's value ("" when absent or null), or nullopt when absent or null.
 std::string string_arg(const graphql::ResolveParams& params, std::string_view name);
 std::optional<std::string> optional_string_arg(const graphql::ResolveParams& params, std::string_view name);
-
-/// A GraphQL field error: the message, extensions.code from the error table, and
-/// extensions.field for input errors, extensions.retryAfter (seconds) when rate-limited.
-graphql::FieldError to_field_error(const auth::AuthError& error);
 
 }  // namespace cubeauth::api
