@@ -3,11 +3,13 @@
 #include "api/auth_views.hpp"
 #include "auth/auth_service.hpp"
 #include "graphql/execution/resolver.hpp"
+#include "graphql/execution/subscribe.hpp"
 #include "graphql/schema/schema.hpp"
 #include "social/event_hub.hpp"
 #include "social/relationship_service.hpp"
 #include "social/relationship_views.hpp"
 
+#include <boost/asio/this_coro.hpp>
 #include <boost/json/array.hpp>
 
 #include <utility>
@@ -105,11 +107,42 @@ graphql::Resolver end_resolver(auth::AuthService& auth, RelationshipService& fri
   };
 }
 
+/// A subscriber's EventHub queue as the engine's source event stream.
+class HubStream final : public graphql::EventStream {
+ public:
+  explicit HubStream(std::shared_ptr<social::EventQueue> queue) : queue_(std::move(queue)) {}
+  ~HubStream() override { queue_->close(); }
+
+  boost::asio::awaitable<std::optional<boost::json::value>> next() override {
+    auto event = co_await queue_->next();
+    co_return event;
+  }
+  void close() override { queue_->close(); }
+
+ private:
+  std::shared_ptr<social::EventQueue> queue_;
+};
+
+/// relationshipChanged: the signed-in (and still enabled) user's events from now on.
+boost::asio::awaitable<graphql::SubscribeOutcome> subscribe_relationships(auth::AuthService& auth,
+                                                                         social::EventHub& events,
+                                                                         Result<auth::TokenClaims, auth::AuthError> caller) {
+  if (!caller) {
+    co_return unexpected(to_field_error(caller.error()));
+  }
+  auto user = co_await auth.active_user(*caller);
+  if (!user) {
+    co_return unexpected(to_field_error(user.error()));
+  }
+  auto executor = co_await boost::asio::this_coro::executor;
+  auto queue = events.subscribe(user->id, executor);
+  co_return std::make_shared<HubStream>(std::move(queue));
+}
+
 }  // namespace
 
 Result<void, std::string> bind_social_resolvers(graphql::Schema& schema, auth::AuthService& auth,
                                                 social::RelationshipService& friends, social::EventHub& events) {
-  (void)events;
   const std::pair<std::string_view, graphql::Resolver> bindings[] = {
       {"Query.friends", list_resolver(auth, friends, store::RelationshipView::kFriends)},
       {"Query.incomingFriendRequests", list_resolver(auth, friends, store::RelationshipView::kIncoming)},
@@ -148,7 +181,16 @@ Result<void, std::string> bind_social_resolvers(graphql::Schema& schema, auth::A
       return bound;
     }
   }
-  return {};
+  // Each event is the RelationshipEvent itself.
+  if (auto bound = schema.bind("Subscription.relationshipChanged",
+                               [](const ResolveParams& params) -> ResolverResult { return params.parent; });
+      !bound) {
+    return bound;
+  }
+  return schema.bind_subscriber("Subscription.relationshipChanged",
+                                [&auth, &events](const ResolveParams& params) {
+                                  return subscribe_relationships(auth, events, caller_of(params, auth));
+                                });
 }
 
 }  // namespace cubeauth::api
