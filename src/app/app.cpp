@@ -133,10 +133,7 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
 
   // Friends, and their events to subscribers in every process sharing a PostgreSQL
   // store (LISTEN/NOTIFY); with SQLite or MongoDB, in this process only.
-  std::unique_ptr<store::EventChannel> event_channel;
-  if (auto located = store::locate_store(config->store)) {
-    event_channel = store::make_event_channel(*located);
-  }
+  std::unique_ptr<store::EventChannel> event_channel = (*store)->open_event_channel();
   social::EventHub events(event_channel.get());
   events.start();
   social::RelationshipService friends(**store, auth, connectycube.get(), events);

@@ -1,7 +1,7 @@
 // EventChannel: messages between the cubeauth processes sharing one database, so an
 // event caused through one process reaches subscribers connected to another. Only
 // PostgreSQL has one (LISTEN/NOTIFY); with SQLite and MongoDB events stay within the
-// process that caused them (make_event_channel gives null).
+// process that caused them (UserStore::open_event_channel gives null).
 #pragma once
 
 #include <cstddef>
@@ -9,8 +9,6 @@
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include "store/store_config.hpp"
 
 namespace cubeauth::store {
 
@@ -38,9 +36,5 @@ class EventChannel {
   /// PostgreSQL's NOTIFY payload limit is 8000 bytes.
   static constexpr std::size_t kMaxPayload = 7900;
 };
-
-/// The channel of the configured store: PostgreSQL LISTEN/NOTIFY on channel
-/// `cubeauth_events`, or null for SQLite and MongoDB.
-std::unique_ptr<EventChannel> make_event_channel(const StoreLocation& location);
 
 }  // namespace cubeauth::store

@@ -4,12 +4,14 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/result.hpp"
+#include "store/event_channel.hpp"
 #include "store/refresh_token.hpp"
 #include "store/relationship.hpp"
 #include "store/store_error.hpp"
@@ -142,6 +144,10 @@ class UserStore {
   /// `limit` (the dialog retrier's work list).
   virtual boost::asio::awaitable<Result<std::vector<Relationship>, StoreError>>
   list_friendships_without_dialog(std::size_t limit) = 0;
+
+  /// A channel between the cubeauth processes sharing this database (event_channel.hpp),
+  /// or null when the database has none: events then stay within the process.
+  virtual std::unique_ptr<EventChannel> open_event_channel() { return nullptr; }
 
   /// Succeeds when the database answers a trivial query now; kUnavailable if not.
   /// Readiness probes call this.

@@ -14,7 +14,6 @@
 #include <utility>
 
 #include "common/logging.hpp"
-#include "store/store_config.hpp"
 
 namespace cubeauth::store {
 namespace {

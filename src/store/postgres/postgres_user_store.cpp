@@ -20,6 +20,7 @@
 #include "store/email.hpp"
 #include "store/object_id.hpp"
 #include "store/postgres/migrations.hpp"
+#include "store/postgres/postgres_event_channel.hpp"
 #include "store/roles.hpp"
 
 namespace cubeauth::store {
@@ -892,6 +893,10 @@ class PostgresUserStore final : public UserStore {
       return {};
     };
     co_return co_await with_connection(std::move(work));
+  }
+
+  std::unique_ptr<EventChannel> open_event_channel() override {
+    return make_postgres_event_channel(options_.url);
   }
 
  private:
