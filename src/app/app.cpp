@@ -30,6 +30,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <sys/resource.h>
+
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -52,6 +54,28 @@ boost::asio::awaitable<void> retry_missing_dialogs(social::RelationshipService& 
   }
 }
 
+/// Each connection holds a descriptor, and the default soft limit (often 1024) is far
+/// below CUBEAUTH_MAX_CONNECTIONS: raise it to the hard limit, as nginx's
+/// worker_rlimit_nofile does, and say so when even that is too low.
+void raise_descriptor_limit(std::size_t max_connections) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    return;
+  }
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  // Listeners, the store's connections, logs and ConnectyCube's pool need some too.
+  constexpr rlim_t kReserved = 64;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < max_connections + kReserved) {
+    log::warn("the open file limit ({}) is below CUBEAUTH_MAX_CONNECTIONS ({}) plus {}: connections beyond it "
+              "will be refused by the system (raise `ulimit -n`)",
+              static_cast<unsigned long long>(limit.rlim_cur), max_connections, kReserved);
+  }
+}
+
 }  // namespace
 
 int run(int /*argc*/, char** /*argv*/, char** environ) {
@@ -67,6 +91,7 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
     return 2;
   }
   log::set_level(config->log_level);
+  raise_descriptor_limit(config->http.max_connections);
   for (const std::string& warning : config->warnings) {
     log::warn("{}", warning);
   }
