@@ -65,7 +65,7 @@ class WebSocket {
   virtual std::string_view subprotocol() const = 0;
 
   /// The upgrade request: headers, query string, remote address, request id.
-  virtual const RequestContext& request() const = 0;
+  virtual RequestContext& request() = 0;
 
   virtual const boost::asio::any_io_executor& get_executor() const = 0;
 };

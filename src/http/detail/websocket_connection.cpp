@@ -32,7 +32,7 @@ std::string clip_reason(std::string_view reason) {
 
 class WebSocketConnection final : public WebSocket {
  public:
-  WebSocketConnection(beast::tcp_stream stream, const RequestContext& context,
+  WebSocketConnection(beast::tcp_stream stream, RequestContext& context,
                       std::string subprotocol, const WebSocketLimits& limits)
       : ws_(std::move(stream)), context_(context), subprotocol_(std::move(subprotocol)),
         limits_(limits), executor_(ws_.get_executor()), writer_done_(executor_) {}
@@ -107,7 +107,7 @@ class WebSocketConnection final : public WebSocket {
 
   bool closing() const override { return closing_; }
   std::string_view subprotocol() const override { return subprotocol_; }
-  const RequestContext& request() const override { return context_; }
+  RequestContext& request() override { return context_; }
   const asio::any_io_executor& get_executor() const override { return executor_; }
 
   /// After the handler: close if it did not, read until the close handshake is over (the
@@ -193,7 +193,7 @@ class WebSocketConnection final : public WebSocket {
   }
 
   websocket::stream<beast::tcp_stream> ws_;
-  const RequestContext& context_;
+  RequestContext& context_;
   std::string subprotocol_;
   WebSocketLimits limits_;
   asio::any_io_executor executor_;
@@ -212,7 +212,7 @@ class WebSocketConnection final : public WebSocket {
 }  // namespace
 
 awaitable<void> serve_websocket(beast::tcp_stream stream, const Request& request,
-                                const RequestContext& context, const WebSocketRoute& route,
+                                RequestContext& context, const WebSocketRoute& route,
                                 const WebSocketLimits& limits, const std::atomic<bool>& draining,
                                 WebSocket*& registered) {
   std::string subprotocol =

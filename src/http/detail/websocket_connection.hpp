@@ -28,7 +28,7 @@ struct WebSocketLimits {
 /// at the connection so that a drain can close it with 1001; it is null again on return.
 /// `draining`: set when the server drains (a handshake finishing then is closed at once).
 boost::asio::awaitable<void> serve_websocket(boost::beast::tcp_stream stream,
-                                             const Request& request, const RequestContext& context,
+                                             const Request& request, RequestContext& context,
                                              const WebSocketRoute& route,
                                              const WebSocketLimits& limits,
                                              const std::atomic<bool>& draining,
