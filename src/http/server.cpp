@@ -298,6 +298,10 @@ awaitable<void> Server::Worker::serve(tcp::socket socket) {
       const detail::WebSocketLimits limits{options.websocket_message_limit, options.websocket_write_queue_limit,
                                            options.websocket_handshake_timeout, options.websocket_idle_timeout};
       upgraded = true;
+      // The HTTP loop's buffers stay idle for the socket's lifetime: give their memory back
+      // (it adds up over thousands of idle subscribers).
+      buffer = beast::flat_buffer();
+      std::string().swap(head_bytes);
       co_await detail::serve_websocket(std::move(stream), request, context, *route, limits, server_.draining_,
                                        connection.websocket);
       if (options.access_log) {
