@@ -3,6 +3,7 @@
 #pragma once
 
 #include "http/message.hpp"
+#include "http/websocket.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -62,6 +63,11 @@ class Router {
   };
   Match match(Verb method, std::string_view path) const;
 
+  /// Accepts WebSocket upgrades on exactly `path` (one route per path).
+  void add_websocket(std::string path, WebSocketRoute route);
+  /// The WebSocket route of `path`, or null.
+  const WebSocketRoute* match_websocket(std::string_view path) const;
+
  private:
   struct Route {
     Verb method;
@@ -75,6 +81,7 @@ class Router {
     }
   };
   std::unordered_map<std::string, std::vector<Route>, PathHash, std::equal_to<>> routes_;
+  std::unordered_map<std::string, WebSocketRoute, PathHash, std::equal_to<>> websocket_routes_;
 };
 
 }  // namespace cubeauth::http
