@@ -2,6 +2,7 @@
 
 #include "api/auth_resolvers.hpp"
 #include "api/graphql_route.hpp"
+#include "api/graphql_ws_auth.hpp"
 #include "api/health_routes.hpp"
 #include "api/openapi_route.hpp"
 #include "api/playground/playground.hpp"
@@ -183,6 +184,9 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
   api::add_rest_routes(*router, auth);
   api::add_openapi_route(*router);
   api::add_graphql_routes(*router, graphql_service);
+  api::GraphqlWsOptions websocket_options;
+  websocket_options.authenticate = api::graphql_ws_authenticator(auth);
+  api::add_graphql_ws_route(*router, "/api", graphql_service, std::move(websocket_options));
   api::add_playground_asset_routes(*router);
 
   if (auto listening = server.listen(); !listening) {

@@ -89,6 +89,7 @@ function subscriber(server, who, connectionParams = { authorization: `Bearer ${w
     connectionParams,
     retryAttempts: 0,
     lazy: false,
+    onNonLazyError: () => {},  // the close is checked below, not printed
     on: { closed: (event) => { closed = event; } },
   });
   let ended = false;
