@@ -68,8 +68,7 @@ std::string relationship_side(std::string_view side) {
   return "SELECT " + std::string(kRelationshipColumns) + " FROM relationships WHERE " +
          std::string(side) +
          " = ?1 AND status = ?3 AND id > ?2"
-         " AND (?4 = 0 OR (?4 = 1 AND acted_by <> ?1) OR (?4 = 2 AND acted_by = ?1))"
-         " ORDER BY id LIMIT ?5";
+         " AND (?4 = 0 OR (?4 = 1 AND acted_by <> ?1) OR (?4 = 2 AND acted_by = ?1))";
 }
 
 std::string query_text(Query query) {
@@ -141,9 +140,10 @@ std::string query_text(Query query) {
              " WHERE id = ?1 AND status = 'friends' AND dialog_id IS NULL RETURNING " +
              relationship_columns;
     case kListRelationships:
-      // Each side walks its own (user, status, id) index; the merge keeps id order.
-      return "SELECT * FROM (" + relationship_side("user_low") + ") UNION ALL SELECT * FROM (" +
-             relationship_side("user_high") + ") ORDER BY id LIMIT ?5";
+      // Each side walks its own (user, status, id) index in id order; SQLite merges
+      // the two (MERGE (UNION ALL), no sort) and stops at the limit.
+      return relationship_side("user_low") + " UNION ALL " + relationship_side("user_high") +
+             " ORDER BY id LIMIT ?5";
     case kListWithoutDialog:
       return "SELECT " + relationship_columns +
              " FROM relationships WHERE status = 'friends' AND dialog_id IS NULL"
