@@ -22,6 +22,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run_bench  # noqa: E402
 
+PAGE = os.sysconf("SC_PAGE_SIZE")
 FIELDS = ("Rss", "Pss", "Private_Dirty", "Shared_Clean", "Private_Clean")
 MIB = 1024
 
@@ -70,6 +71,47 @@ def classify(maps, stack_kb):
     return groups
 
 
+def resident_by_section(pid, binary):
+    """kB of the program's own file resident per ELF section (/proc/PID/pagemap's present bit),
+    with the embedded playground blobs (.incbin) as a section of their own."""
+    sections = []
+    for line in subprocess.run(["readelf", "-SW", binary], capture_output=True, text=True).stdout.splitlines():
+        m = re.match(r"\s*\[\s*\d+\]\s+(\S+)\s+\S+\s+([0-9a-f]+)\s+([0-9a-f]+)\s+([0-9a-f]+)", line)
+        if m and int(m.group(2), 16) and int(m.group(4), 16):
+            sections.append([m.group(1), int(m.group(2), 16), int(m.group(2), 16) + int(m.group(4), 16)])
+    symbols = subprocess.run(["nm", binary], capture_output=True, text=True).stdout
+    blobs = [int(a, 16) for a, name in re.findall(r"^([0-9a-f]+) \S (cubeauth_playground_\w+_(?:begin|end))$",
+                                                   symbols, re.M)]
+    if blobs:
+        sections.append(["playground blobs", min(blobs), max(blobs)])
+    base = None
+    ranges = []
+    for line in open(f"/proc/{pid}/maps"):
+        parts = line.split()
+        if len(parts) >= 6 and os.path.realpath(parts[5]) == os.path.realpath(binary):
+            start, end = (int(x, 16) for x in parts[0].split("-"))
+            offset = int(parts[2], 16)
+            if base is None:
+                base = start - offset
+            ranges.append((start, end))
+    counts = collections.Counter()
+    with open(f"/proc/{pid}/pagemap", "rb") as pm:
+        for start, end in ranges:
+            pm.seek(start // PAGE * 8)
+            data = pm.read((end - start) // PAGE * 8)
+            for i in range(0, len(data), 8):
+                if int.from_bytes(data[i:i + 8], "little") >> 63:
+                    address = start + (i // 8) * PAGE - base
+                    owner = "(headers, padding)"
+                    for name, lo, hi in sorted(sections, key=lambda x: x[2] - x[1]):
+                        if lo <= address < hi or (lo < address + PAGE and address < hi):
+                            owner = name
+                            break
+                    counts[owner] += PAGE // 1024
+    sizes = {name: (hi - lo) // 1024 for name, lo, hi in sections}
+    return counts, sizes
+
+
 def loader_statistics(binary, env):
     """LD_DEBUG=statistics of a run that only loads (the program exits on a bad variable)."""
     probe = dict(env, LD_DEBUG="statistics", PORT="not-a-port")
@@ -104,6 +146,7 @@ def main():
         names = collections.Counter(open(f"/proc/{pid}/task/{t}/comm").read().strip() for t in tasks)
         stack_kb = int(subprocess.run(["sh", "-c", "ulimit -s"], capture_output=True, text=True).stdout.strip() or 8192)
         groups = classify(maps, stack_kb)
+        sections, section_kb = resident_by_section(pid, args.cubeauth)
         stats = loader_statistics(args.cubeauth, server.env)
     finally:
         server.stop()
@@ -127,6 +170,8 @@ def main():
               f"{g['Shared_Clean']:>10}{g['Private_Clean']:>11}")
     print(f"{'total':<36}{sum(g['mappings'] for g in groups.values()):>5}{total['Rss']:>9}{total['Pss']:>9}"
           f"{total['Private_Dirty']:>11}{total['Shared_Clean']:>10}{total['Private_Clean']:>11}")
+    print("the program's own pages, resident kB per section (of its size): " +
+          ", ".join(f"{n} {kb} ({section_kb.get(n, 0)})" for n, kb in sections.most_common()))
     files = sum(1 for n in groups if not n.startswith(("anon", "[")))
     print(f"{files} mapped files; the dynamic loader: " + "; ".join(stats))
 

@@ -83,7 +83,7 @@ std::vector<std::filesystem::path> module_folders() {
         (program.parent_path().parent_path() / "lib" / "cubeauth").lexically_normal());
   }
   for (const std::filesystem::path folder :
-       {CUBEAUTH_STORE_MODULE_INSTALL_DIR, CUBEAUTH_STORE_MODULE_BUILD_DIR}) {
+       {CUBEAUTH_STORE_MODULE_BUILD_DIR, CUBEAUTH_STORE_MODULE_INSTALL_DIR}) {
     if (std::find(folders.begin(), folders.end(), folder.lexically_normal()) == folders.end()) {
       folders.push_back(folder.lexically_normal());
     }

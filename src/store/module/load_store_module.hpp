@@ -2,8 +2,8 @@
 // (store_module.hpp). Where the modules are looked for, first found wins:
 //   <folder of the running program>/../lib/cubeauth   an install (bin/ beside lib/cubeauth/)
 //                                                      and the build tree (src/ beside lib/)
-//   <install prefix>/lib/cubeauth                      the prefix the build was configured for
 //   <build tree>/lib/cubeauth                          test programs in the build tree
+//   <install prefix>/lib/cubeauth                      the prefix the build was configured for
 #pragma once
 
 #include <cstddef>
