@@ -12,6 +12,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/json/array.hpp>
 
+#include <chrono>
 #include <utility>
 
 namespace cubeauth::api {
@@ -136,6 +137,10 @@ boost::asio::awaitable<graphql::SubscribeOutcome> subscribe_relationships(auth::
   }
   auto executor = co_await boost::asio::this_coro::executor;
   auto queue = events.subscribe(user->id, executor);
+  if (caller->expires_at != 0) {
+    // A live subscription must not outlast its access token.
+    queue->set_deadline(std::chrono::system_clock::time_point(std::chrono::seconds(caller->expires_at)));
+  }
   co_return std::make_shared<HubStream>(std::move(queue));
 }
 
@@ -181,9 +186,16 @@ Result<void, std::string> bind_social_resolvers(graphql::Schema& schema, auth::A
       return bound;
     }
   }
-  // Each event is the RelationshipEvent itself.
+  // Each event is the RelationshipEvent itself, or the end of the access token's life.
   if (auto bound = schema.bind("Subscription.relationshipChanged",
-                               [](const ResolveParams& params) -> ResolverResult { return params.parent; });
+                               [](const ResolveParams& params) -> ResolverResult {
+                                 if (social::EventQueue::is_expired_event(params.parent)) {
+                                   auto expired = auth::auth_error(auth::AuthErrorKind::kInvalidToken);
+                                   expired.message = "The access token has expired: subscribe again with a new one.";
+                                   return to_field_error(expired);
+                                 }
+                                 return params.parent;
+                               });
       !bound) {
     return bound;
   }

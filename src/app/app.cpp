@@ -51,7 +51,11 @@ boost::asio::awaitable<void> retry_missing_dialogs(social::RelationshipService& 
     if (cancelled) {
       co_return;
     }
-    co_await friends.create_missing_dialogs(50);
+    try {
+      co_await friends.create_missing_dialogs(50);
+    } catch (const std::exception& error) {
+      log::error("friends: the dialog retry pass failed, will try again: {}", error.what());
+    }
   }
 }
 
@@ -215,6 +219,8 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
             server.port(),
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
   server.run();
+  // No more events into the I/O threads' executors, which go with the server.
+  events.stop();
   log::info("cubeauth stopped");
   return 0;
 }

@@ -7,6 +7,7 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <random>
 #include <utility>
 
 #include "common/logging.hpp"
@@ -28,17 +29,31 @@ EventQueue::~EventQueue() {
   }
 }
 
+bool EventQueue::is_expired_event(const boost::json::value& event) {
+  const auto* object = event.if_object();
+  return object != nullptr && object->contains("__expired");
+}
+
 boost::asio::awaitable<std::optional<boost::json::value>> EventQueue::next() {
   for (;;) {
     if (closed_) {
       co_return std::nullopt;
+    }
+    const auto now = std::chrono::system_clock::now();
+    if (deadline_ && now >= *deadline_) {
+      close();
+      co_return boost::json::value{{"__expired", true}};
     }
     if (!pending_.empty()) {
       std::shared_ptr<const boost::json::value> event = std::move(pending_.front());
       pending_.pop_front();
       co_return boost::json::value(*event);
     }
-    wakeup_.expires_at(boost::asio::steady_timer::time_point::max());
+    if (deadline_) {
+      wakeup_.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(*deadline_ - now));
+    } else {
+      wakeup_.expires_at(boost::asio::steady_timer::time_point::max());
+    }
     co_await wakeup_.async_wait(kNoThrow);
   }
 }
@@ -74,12 +89,13 @@ void EventQueue::enqueue(std::shared_ptr<const boost::json::value> event) {
   wakeup_.cancel();
 }
 
-EventHub::EventHub(store::EventChannel* channel) : channel_(channel) {}
+EventHub::EventHub(store::EventChannel* channel) : channel_(channel) {
+  std::random_device random;
+  sender_ = std::to_string(random()) + "-" + std::to_string(random());
+}
 
 EventHub::~EventHub() {
-  if (channel_ != nullptr) {
-    channel_->stop();
-  }
+  stop();
   // Queues still alive must not call back into a destroyed hub.
   std::lock_guard lock(mutex_);
   for (auto& [user, queues] : subscribers_) {
@@ -97,20 +113,28 @@ void EventHub::start() {
   }
 }
 
-std::string EventHub::message_text(const std::string& user_id, const boost::json::value& event) {
+void EventHub::stop() {
+  if (channel_ != nullptr) {
+    channel_->stop();
+  }
+}
+
+std::string EventHub::message_text(const std::string& user_id, const boost::json::value& event) const {
   boost::json::object message;
+  message["p"] = sender_;
   message["u"] = user_id;
   message["e"] = event;
   return boost::json::serialize(message);
 }
 
 void EventHub::publish(const std::string& user_id, boost::json::value event) {
+  // This process's subscribers at once (whatever the channel is doing), the others
+  // through the channel; this process skips its own messages when they come back.
   if (channel_ != nullptr) {
     std::string text = message_text(user_id, event);
-    if (channel_->publish(std::move(text))) {
-      return;  // delivered here too, when it comes back from the channel
+    if (!channel_->publish(std::move(text))) {
+      log::warn("events: an event for user {} could not be sent to other processes; delivered here only", user_id);
     }
-    log::warn("events: an event for user {} could not be sent to other processes; delivered here only", user_id);
   }
   deliver_local(user_id, std::make_shared<const boost::json::value>(std::move(event)));
 }
@@ -119,6 +143,10 @@ void EventHub::receive(std::string_view message) {
   boost::system::error_code error;
   boost::json::value parsed = boost::json::parse(message, error);
   const boost::json::object* object = error ? nullptr : parsed.if_object();
+  const boost::json::value* sender = object ? object->if_contains("p") : nullptr;
+  if (sender != nullptr && sender->is_string() && sender->as_string() == sender_) {
+    return;  // ours: delivered when published
+  }
   const boost::json::value* user = object ? object->if_contains("u") : nullptr;
   const boost::json::value* event = object ? object->if_contains("e") : nullptr;
   if (user == nullptr || !user->is_string() || event == nullptr) {

@@ -9,6 +9,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/value.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <memory>
@@ -38,8 +39,14 @@ class EventQueue : public std::enable_shared_from_this<EventQueue> {
   EventQueue(boost::asio::any_io_executor executor, EventHub* hub, std::string user_id);
   ~EventQueue();
 
-  /// The next event, or nullopt once closed (by close(), or for falling behind).
+  /// The next event, or nullopt once closed (by close(), or for falling behind). Once
+  /// the deadline (set_deadline) has passed, the queue closes and next() returns
+  /// kExpiredEvent once, then nullopt.
   boost::asio::awaitable<std::optional<boost::json::value>> next();
+  /// Ends the queue at `deadline` (the subscriber's access token expires then).
+  void set_deadline(std::chrono::system_clock::time_point deadline) { deadline_ = deadline; }
+  /// What next() returns when the deadline passed: {"__expired": true}.
+  static bool is_expired_event(const boost::json::value& event);
   /// Unregisters and ends the queue; an outstanding next() returns nullopt. Idempotent.
   void close();
   /// Delivers `event` on the queue's executor.
@@ -57,6 +64,7 @@ class EventQueue : public std::enable_shared_from_this<EventQueue> {
   std::string user_id_;
   std::deque<std::shared_ptr<const boost::json::value>> pending_;
   bool closed_ = false;
+  std::optional<std::chrono::system_clock::time_point> deadline_;
 };
 
 class EventHub {
@@ -70,6 +78,8 @@ class EventHub {
 
   /// Starts receiving from the channel (no-op without one).
   void start();
+  /// Stops the channel's thread (before the executors of the subscribers go away).
+  void stop();
 
   /// Sends `event` to every subscriber of `user_id`, in every process. Events of one
   /// publisher reach a subscriber in the order they were published.
@@ -81,9 +91,10 @@ class EventHub {
   /// Subscribers in this process now.
   std::size_t subscriber_count() const;
 
-  /// The wire form between processes: {"u": user_id, "e": event}; parse_message is its
-  /// inverse (nullopt for anything else: a stray NOTIFY must not crash a listener).
-  static std::string message_text(const std::string& user_id, const boost::json::value& event);
+  /// The wire form between processes: {"p": sender, "u": user_id, "e": event}, where
+  /// the sender tag lets a process skip its own messages (it delivered them already).
+  /// Anything else heard on the channel is ignored (a stray NOTIFY must not crash it).
+  std::string message_text(const std::string& user_id, const boost::json::value& event) const;
 
  private:
   friend class EventQueue;
@@ -92,6 +103,7 @@ class EventHub {
   void unregister(const EventQueue* queue);
 
   store::EventChannel* channel_;
+  std::string sender_;  // random per process
   mutable std::mutex mutex_;
   std::unordered_map<std::string, std::vector<std::weak_ptr<EventQueue>>> subscribers_;
   std::size_t count_ = 0;

@@ -186,6 +186,9 @@ boost::asio::awaitable<Result<RelationshipEntry, AuthError>> RelationshipService
     if (existing.status != RelationshipStatus::kPending || existing.acted_by != pair->other.id) {
       co_return unexpected(no_relationship());
     }
+    if (pair->other.disabled) {
+      co_return unexpected(user_not_found());
+    }
     std::optional<std::string> session = connectycube_session;
     auto accepted = co_await befriend(std::move(*pair), std::move(session));
     if (accepted && !accepted->has_value()) {
@@ -212,10 +215,12 @@ boost::asio::awaitable<Result<std::optional<RelationshipEntry>, AuthError>> Rela
     co_return unexpected(from_store(updated.error()));
   }
   log::info("friends: users {} and {} are friends", pair.caller.id, pair.other.id);
+  // Told before ConnectyCube is asked, so a slow dialog cannot reorder this event after
+  // a later change of the pair; the dialog gets an event of its own.
+  notify(EventKind::kAccepted, pair.caller, pair.other, &*updated);
+  notify(EventKind::kAccepted, pair.other, pair.caller, &*updated);
   store::Relationship friends = co_await ensure_dialog(std::move(*updated), pair.caller, pair.other,
                                                        std::move(connectycube_session));
-  notify(EventKind::kAccepted, pair.caller, pair.other, &friends);
-  notify(EventKind::kAccepted, pair.other, pair.caller, &friends);
   co_return RelationshipEntry{std::move(friends), std::move(pair.other)};
 }
 
@@ -254,10 +259,13 @@ boost::asio::awaitable<store::Relationship> RelationshipService::ensure_dialog(
   std::string dialog_id = dialog->id;
   auto recorded = co_await users_.set_relationship_dialog(std::move(id), std::move(dialog_id));
   if (!recorded) {
+    // kConflict / kNotFound: the friendship ended meanwhile, and its events said so.
     log::warn("friends: dialog {} of relationship {} not recorded: {}", dialog->id, relationship.id,
               store::to_string(recorded.error()));
     co_return relationship;
   }
+  notify(EventKind::kDialogCreated, actor, other, &*recorded);
+  notify(EventKind::kDialogCreated, other, actor, &*recorded);
   co_return std::move(*recorded);
 }
 
@@ -375,8 +383,13 @@ boost::asio::awaitable<Result<RelationshipEntry, AuthError>> RelationshipService
     }
     log::info("friends: user {} blocked user {}", me.id, other.id);
     notify(EventKind::kBlocked, me, other, &*updated);
-    // They saw a request or a friendship; now they see it gone, not why.
-    notify(EventKind::kRemoved, other, me, nullptr);
+    // They see the request or friendship go as it would without a block: their request
+    // declined, the blocker's request withdrawn, the friendship removed.
+    EventKind seen = EventKind::kRemoved;
+    if (existing.status == RelationshipStatus::kPending) {
+      seen = existing.acted_by == other.id ? EventKind::kDeclined : EventKind::kCancelled;
+    }
+    notify(seen, other, me, nullptr);
     co_return RelationshipEntry{std::move(*updated), other};
   }
   co_return unexpected(too_busy("blockUser"));
@@ -440,8 +453,6 @@ boost::asio::awaitable<std::size_t> RelationshipService::create_missing_dialogs(
     if (done.dialog_id) {
       ++created;
       log::info("friends: dialog {} of relationship {} created on retry", *done.dialog_id, done.id);
-      notify(EventKind::kDialogCreated, actor, other, &done);
-      notify(EventKind::kDialogCreated, other, actor, &done);
     }
   }
   co_return created;

@@ -158,9 +158,8 @@ TEST_F(RelationshipServiceTest, AcceptingMakesFriendsAndThePairsDialogInTheAccep
   EXPECT_EQ(connectycube_.dialog_count(), 1u);
   EXPECT_EQ(ids_in(alice_, RelationshipView::kFriends), std::vector<std::string>{bob_.id});
   EXPECT_EQ(ids_in(bob_, RelationshipView::kFriends), std::vector<std::string>{alice_.id});
-  EXPECT_EQ(heard(alice_), std::vector<std::string>{"ACCEPTED"});
-  ASSERT_EQ(alice_.heard.size(), 0u);
-  EXPECT_EQ(heard(bob_), std::vector<std::string>{"ACCEPTED"});
+  EXPECT_EQ(heard(alice_), (std::vector<std::string>{"ACCEPTED", "DIALOG_CREATED"}));
+  EXPECT_EQ(heard(bob_), (std::vector<std::string>{"ACCEPTED", "DIALOG_CREATED"}));
 }
 
 TEST_F(RelationshipServiceTest, TheAcceptedEventCarriesTheRelationshipFromTheRecipientsSide) {
@@ -168,12 +167,15 @@ TEST_F(RelationshipServiceTest, TheAcceptedEventCarriesTheRelationshipFromTheRec
   listen_to(alice_);
   ASSERT_TRUE(run(friends_.accept(bob_.claims, alice_.id, bob_.connectycube_session)));
   io_.poll();
-  ASSERT_EQ(alice_.heard.size(), 1u);
-  const auto& event = alice_.heard[0];
-  EXPECT_EQ(event.at("user").at("id").as_string(), bob_.id);
-  EXPECT_FALSE(event.at("user").as_object().contains("email"));  // no one else's email
-  EXPECT_EQ(event.at("relationship").at("status"), "FRIENDS");
-  EXPECT_TRUE(event.at("relationship").at("connectyDialogId").is_string());
+  ASSERT_EQ(alice_.heard.size(), 2u);
+  const auto& accepted = alice_.heard[0];
+  EXPECT_EQ(accepted.at("kind"), "ACCEPTED");
+  EXPECT_EQ(accepted.at("user").at("id").as_string(), bob_.id);
+  EXPECT_FALSE(accepted.at("user").as_object().contains("email"));  // no one else's email
+  EXPECT_EQ(accepted.at("relationship").at("status"), "FRIENDS");
+  const auto& dialog = alice_.heard[1];
+  EXPECT_EQ(dialog.at("kind"), "DIALOG_CREATED");
+  EXPECT_TRUE(dialog.at("relationship").at("connectyDialogId").is_string());
 }
 
 TEST_F(RelationshipServiceTest, RequestsFromBothSidesEndInOneFriendship) {
@@ -220,7 +222,7 @@ TEST_F(RelationshipServiceTest, DecliningCancellingAndRemovingEndTheRelationship
   EXPECT_EQ(heard(alice_), (std::vector<std::string>{"REQUEST_SENT", "ACCEPTED", "REMOVED"}));
 }
 
-TEST_F(RelationshipServiceTest, BlockingHidesEachSideAndTheBlockedOneOnlySeesTheRelationshipGo) {
+TEST_F(RelationshipServiceTest, BlockingHidesEachSideAndTheBlockedOneSeesOnlyWhatADeclineWouldShow) {
   request(bob_, alice_);
   listen_to(bob_);
   auto blocked = run(friends_.block(alice_.claims, bob_.id));
@@ -230,7 +232,7 @@ TEST_F(RelationshipServiceTest, BlockingHidesEachSideAndTheBlockedOneOnlySeesThe
   EXPECT_TRUE(ids_in(bob_, RelationshipView::kOutgoing).empty());
   EXPECT_EQ(ids_in(alice_, RelationshipView::kBlocked), std::vector<std::string>{bob_.id});
   EXPECT_TRUE(ids_in(bob_, RelationshipView::kBlocked).empty());
-  EXPECT_EQ(heard(bob_), std::vector<std::string>{"REMOVED"});
+  EXPECT_EQ(heard(bob_), std::vector<std::string>{"DECLINED"});  // as if Alice had declined
 
   // Bob's new request gets the answer an unknown user gets.
   auto again = run(friends_.send_request(bob_.claims, RequestTarget{alice_.id, std::nullopt}));

@@ -89,8 +89,12 @@ class PostgresEventChannel final : public EventChannel {
 
   /// Connects and listens; null (logged once per outage) when that fails.
   Connection connect() {
-    const char* keys[] = {"application_name", "dbname", nullptr};
-    const char* values[] = {"cubeauth-events", url_.c_str(), nullptr};
+    // Bounded waits: a database that vanishes without a reset must not stall events
+    // (or the shutdown that joins this thread) for the kernel's retransmission timeout.
+    // Values in the URL come later and override these.
+    const char* keys[] = {"application_name", "connect_timeout", "keepalives", "keepalives_idle",
+                          "keepalives_interval", "keepalives_count", "tcp_user_timeout", "dbname", nullptr};
+    const char* values[] = {"cubeauth-events", "5", "1", "30", "10", "3", "10000", url_.c_str(), nullptr};
     Connection connection(PQconnectdbParams(keys, values, 1));
     if (!connection || PQstatus(connection.get()) != CONNECTION_OK) {
       note_outage(connection ? PQerrorMessage(connection.get()) : "out of memory");
@@ -136,8 +140,12 @@ class PostgresEventChannel final : public EventChannel {
         }
         log::error("events: NOTIFY refused, event dropped: {}", PQerrorMessage(connection));
       }
-      std::lock_guard lock(mutex_);
-      outbox_.pop_front();
+      {
+        std::lock_guard lock(mutex_);
+        outbox_.pop_front();
+      }
+      // Incoming notifications are not held back while this process publishes a lot.
+      deliver_notifications(connection);
     }
   }
 
