@@ -330,7 +330,9 @@ class Executor {
     std::optional<SubscribeOutcome> outcome;
     try {
       auto pending = (*subscriber)(params);
-      outcome.emplace(co_await std::move(pending));
+      // Named, not a temporary in the co_await's full expression: g++ 12 destroys those twice.
+      SubscribeOutcome result = co_await std::move(pending);
+      outcome.emplace(std::move(result));
     } catch (const std::exception& exception) {
       log::error("graphql: subscriber {}.{} threw: {}", root_type_->name(), definition->name,
                  exception.what());
