@@ -11,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <optional>
 #include <unordered_map>
 
 namespace cubeauth::api {
@@ -120,7 +121,16 @@ class Session {
     init_timer_.cancel();
     GraphqlWsAccepted accepted;
     if (options_.authenticate) {
-      auto decided = co_await options_.authenticate(message.payload, socket_.request());
+      std::optional<Result<GraphqlWsAccepted, GraphqlWsRefused>> outcome;
+      try {
+        auto decided_now = co_await options_.authenticate(message.payload, socket_.request());
+        outcome.emplace(std::move(decided_now));
+      } catch (const std::exception& error) {
+        log::error("graphql-ws authentication hook failed (id={}): {}", socket_.request().request_id(), error.what());
+        socket_.close(http::close_code::kInternalError, "Internal Error");
+        co_return;
+      }
+      auto& decided = *outcome;
       if (!decided) {
         log::info("graphql-ws connection refused ip={} id={}: {}",
                   socket_.request().remote_address().to_string(), socket_.request().request_id(),

@@ -74,6 +74,12 @@ using WebSocketHandler = std::function<boost::asio::awaitable<void>(WebSocket&)>
 
 /// A path that accepts WebSocket upgrades (a GET with `Upgrade: websocket`); other
 /// requests to the same path still go to its ordinary routes.
+///
+/// Origin is not checked, as CORS echoes every origin for HTTP (cors.hpp): cubeauth keeps no
+/// cookies or other ambient credentials, so a page of another origin gains nothing a script
+/// could not do anyway (no cross-site WebSocket hijacking); a handler authenticates with
+/// what the client sends (graphql-transport-ws: the connection_init payload). A handler
+/// that needs an origin policy reads the Origin header from request().
 struct WebSocketRoute {
   /// The subprotocols served, in order of preference: the first one the client's
   /// Sec-WebSocket-Protocol also lists is answered. When none matches the handshake still

@@ -244,5 +244,24 @@ TEST_F(GraphqlWsLimitTest, RefusesAnOperationBeyondTheLimitWithAnErrorMessage) {
   EXPECT_EQ(refused["payload"].at(0).at("extensions").at("code"), "TOO_MANY_OPERATIONS");
 }
 
+TEST(GraphqlWsHook, ClosesWith1011WhenTheAuthenticationHookThrows) {
+  auto router = std::make_shared<http::Router>();
+  GraphqlWsOptions options;
+  options.authenticate = [](const boost::json::object&, const http::RequestContext&)
+      -> boost::asio::awaitable<Result<GraphqlWsAccepted, GraphqlWsRefused>> {
+    throw std::runtime_error("store down");
+    co_return GraphqlWsAccepted{};
+  };
+  add_graphql_ws_route(*router, "/api", testing::make_test_service(std::make_shared<testing::TopicHub>()),
+                       std::move(options));
+  testing::InProcessServer server(router);
+  WebSocketTestClient client(server.port(), "/api", kGraphqlTransportWs);
+  ASSERT_TRUE(client.open());
+  client.send(kInit);
+  EXPECT_EQ(client.receive(), std::nullopt);
+  EXPECT_EQ(client.close_code(), http::close_code::kInternalError);
+  EXPECT_EQ(client.close_reason().find("store"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace cubeauth::api

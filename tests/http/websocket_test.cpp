@@ -112,7 +112,10 @@ TEST(WebSocketRoute, ClosesWith1009OnAMessageOverTheLimit) {
   ASSERT_TRUE(client.open());
   client.send(std::string(1000, 'a'));
   EXPECT_EQ(client.receive()->size(), 1000u);
-  client.send(std::string(2000, 'a'));
+  // Just over the limit, so that the server has read the whole frame when it closes: with
+  // bytes still unread its close would reset the connection (Beast 1.81's teardown stops
+  // reading after one read) and the client could lose the close frame.
+  client.send(std::string(1100, 'a'));
   EXPECT_EQ(client.receive(), std::nullopt);
   EXPECT_EQ(client.close_code(), 1009);
 }
