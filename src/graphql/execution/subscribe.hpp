@@ -57,6 +57,7 @@ class Subscription {
   /// The next response: for a subscription, each source event executed against the
   /// selection set (spec 6.2.3.2 MapSourceToResponseEvent, the event as root value);
   /// for a query or mutation, its one response. nullopt when there is nothing more.
+  /// Only one next() is outstanding at a time; await it on the subscription's executor.
   /// The awaitable does not refer to the Subscription: destroying the Subscription while
   /// it is outstanding is safe (it then yields nullopt).
   virtual boost::asio::awaitable<std::optional<Response>> next() = 0;

@@ -179,6 +179,23 @@ TEST_F(SubscribeTest, ReportsValidationErrorsAsARequestError) {
   EXPECT_TRUE(queues_.empty());
 }
 
+TEST_F(SubscribeTest, ChecksTheServicesLimits) {
+  ServiceOptions options;
+  options.limits.max_document_bytes = 16;
+  service_.emplace(schema_, options);
+  auto outcome = subscribe("subscription { echo }");
+  ASSERT_FALSE(outcome);
+  EXPECT_EQ(write_response(outcome.error()),
+            R"({"errors":[{"message":"Syntax Error: Document is larger than 16 bytes. )"
+            R"(Parsing aborted."}]})");
+}
+
+TEST_F(SubscribeTest, UsesTheServicesDocumentCache) {
+  ASSERT_TRUE(subscribe("subscription { echo }"));
+  ASSERT_TRUE(subscribe("subscription { echo }"));
+  EXPECT_EQ(service_->cache().hits(), 1u);
+}
+
 TEST_F(SubscribeTest, ReportsAnUnknownOperationAsARequestError) {
   auto outcome = subscribe("subscription A { echo }", "{}", "B");
   ASSERT_FALSE(outcome);
