@@ -37,8 +37,10 @@ std::optional<std::string> offered_token(const boost::json::object& payload, con
       return bearer_token(value->as_string()).value_or(std::string());
     }
   }
-  if (const auto* token = payload.if_contains("token")) {
-    return token->is_string() ? std::string(token->as_string()) : std::string();
+  for (std::string_view key : {"token", "accessToken"}) {
+    if (const auto* token = payload.if_contains(key)) {
+      return token->is_string() ? std::string(token->as_string()) : std::string();
+    }
   }
   const std::string_view header = upgrade.request()[http::beast_http::field::authorization];
   if (!header.empty()) {

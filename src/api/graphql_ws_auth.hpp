@@ -1,6 +1,6 @@
 // Who is on a graphql-transport-ws connection: the access token in connection_init's
 // payload ({"authorization": "Bearer <token>"}, {"Authorization": ...} or
-// {"token": "<token>"}), else the upgrade request's Authorization header, checked once
+// {"token": "<token>"} or {"accessToken": "<token>"}), else the upgrade request's Authorization header, checked once
 // when the connection opens (as the verify endpoint checks it, strict mode included).
 #pragma once
 
