@@ -25,9 +25,19 @@ using asio::awaitable;
 
 constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
 
-/// A close frame's payload holds at most 125 bytes: the code and 123 bytes of reason.
+/// A close frame's payload holds at most 125 bytes: the code and 123 bytes of reason,
+/// cut before a UTF-8 continuation byte (browsers fail a connection whose close reason
+/// is not valid UTF-8, and the reason may quote client text).
 std::string clip_reason(std::string_view reason) {
-  return std::string(reason.substr(0, 123));
+  constexpr std::size_t kLongest = 123;
+  if (reason.size() <= kLongest) {
+    return std::string(reason);
+  }
+  std::size_t end = kLongest;
+  while (end > 0 && (static_cast<unsigned char>(reason[end]) & 0xC0) == 0x80) {
+    --end;
+  }
+  return std::string(reason.substr(0, end));
 }
 
 class WebSocketConnection final : public WebSocket {
