@@ -218,6 +218,7 @@ Result<Config, ConfigError> load_config(const Variables& variables) {
   read.text("CONNECTYCUBE_API_URL", config.connectycube_api_url);
   read.text("CIDP_PASSWORD", config.cidp_password);
   read.boolean("CONNECTYCUBE_SIGNUP", config.connectycube_signup);
+  read.duration("CONNECTYCUBE_TIMEOUT", config.connectycube_timeout, 10ms);
   if (!read.failed() && !starts_with_any(config.connectycube_api_url, {"http://", "https://"})) {
     read.fail("CONNECTYCUBE_API_URL", "CONNECTYCUBE_API_URL must be an http:// or https:// URL, got '" +
                                           config.connectycube_api_url + "'");

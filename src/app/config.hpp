@@ -50,6 +50,8 @@ struct Config {
   std::string connectycube_api_url = "https://api.connectycube.com";
   std::string cidp_password = "cidp-temporary-password";
   bool connectycube_signup = true;
+  /// How long one ConnectyCube call may wait for its answer (CONNECTYCUBE_TIMEOUT).
+  std::chrono::milliseconds connectycube_timeout{10000};
   bool connectycube_enabled() const {
     return !connectycube_app_id.empty() && !connectycube_auth_key.empty();
   }
