@@ -269,7 +269,9 @@ boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login_by_tok
 Result<TokenClaims, AuthError> AuthService::verify_token(std::string_view token) const {
   auto claims = tokens_.verify(token, clock_());
   if (!claims) {
-    return unexpected(auth_error(AuthErrorKind::kInvalidToken));
+    AuthError refused = auth_error(AuthErrorKind::kInvalidToken);
+    refused.reason = describe(claims.error());
+    return unexpected(std::move(refused));
   }
   return std::move(*claims);
 }
