@@ -208,7 +208,7 @@ Result<Config, ConfigError> load_config(const Variables& variables) {
       read.fail(variable, located.error());
     } else if (!config.store.database_url.empty() &&
                (!config.store.mongo_uri.empty() || !config.store.mongodb_url.empty())) {
-      config.warnings.push_back("DATABASE_URL and MONGO_URI/MONGODB_URL are both set; using DATABASE_URL");
+      config.warnings.emplace_back("DATABASE_URL and MONGO_URI/MONGODB_URL are both set; using DATABASE_URL");
     }
   }
 
@@ -234,7 +234,7 @@ Result<Config, ConfigError> load_config(const Variables& variables) {
     }
     config.jwt_secret = random_secret();
     config.jwt_secret_generated = true;
-    config.warnings.push_back(
+    config.warnings.emplace_back(
         "JWT_SECRET is not set: using a random secret for this process only; tokens will not "
         "survive a restart and other processes will refuse them. Set JWT_SECRET.");
   }
