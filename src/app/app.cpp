@@ -119,6 +119,7 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
     options.api_url = config->connectycube_api_url;
     options.app_id = config->connectycube_app_id;
     options.auth_key = config->connectycube_auth_key;
+    options.response_timeout = config->connectycube_timeout;
     connectycube = std::make_unique<connectycube::Client>(options);
     log::info("ConnectyCube: application {} at {} (sign-up at registration: {})", config->connectycube_app_id,
               config->connectycube_api_url, config->connectycube_signup ? "on" : "off");

@@ -32,6 +32,8 @@ struct AuthError {
   std::string message;  ///< client text: a sentence that leaks nothing internal
   std::string field;    ///< the input field for kInvalidInput, else empty
   std::chrono::seconds retry_after{0};  ///< kRateLimited: when to try again
+  /// Log text only, never sent: why a token was refused ("expired", "bad signature", ...).
+  std::string reason{};
 };
 
 /// The client sentence of each kind ("Email already exists", ...).
