@@ -27,7 +27,7 @@ class RequestContext {
   RequestContext(const Request& request, std::string_view path, std::string_view query,
                  std::string_view request_id, boost::asio::ip::address remote)
       : request_(request), path_(path), raw_query_(query), request_id_(request_id),
-        remote_(remote) {}
+        remote_(std::move(remote)) {}
 
   const Request& request() const { return request_; }
   /// The path without the query string, percent-decoding not applied.

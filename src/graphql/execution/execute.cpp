@@ -166,7 +166,7 @@ GraphQLError from_field_error(FieldError&& failure) {
   GraphQLError error;
   error.message = std::move(failure.message);
   if (!failure.code.empty()) {
-    error.extensions["code"] = std::move(failure.code);
+    error.extensions["code"] = failure.code;
   }
   for (auto& entry : failure.extensions) {
     error.extensions[entry.key()] = std::move(entry.value());
@@ -919,7 +919,7 @@ Response execute_blocking(const ExecutionArgs& args) {
   if (!executor.start()) {
     asio::io_context io;
     std::exception_ptr failure;
-    asio::co_spawn(io, executor.finish(), [&](std::exception_ptr error) { failure = error; });
+    asio::co_spawn(io, executor.finish(), [&](std::exception_ptr error) { failure = std::move(error); });
     io.run();
     if (failure) {
       std::rethrow_exception(failure);

@@ -6,6 +6,7 @@
 #include <array>
 #include <boost/asio/thread_pool.hpp>
 #include <charconv>
+#include <cstring>
 #include <mutex>
 #include <type_traits>
 #include <utility>
@@ -288,7 +289,12 @@ Result<void, std::string> apply_migrations(Connection& connection) {
   if (!succeeded(latest) || PQntuples(latest.get()) != 1) {
     return fail(latest ? trimmed(PQresultErrorMessage(latest.get())) : connection.message());
   }
-  const int applied = std::atoi(PQgetvalue(latest.get(), 0, 0));
+  const char* version_text = PQgetvalue(latest.get(), 0, 0);
+  int applied = 0;
+  const auto [version_end, parsed] = std::from_chars(version_text, version_text + std::strlen(version_text), applied);
+  if (parsed != std::errc() || *version_end != '\0' || applied < 0) {
+    return fail(std::string("the database's schema version is not a number: '") + version_text + "'");
+  }
   const auto all = postgres::migrations();
   const int known = all.empty() ? 0 : all.back().version;
   if (applied > known) {
@@ -1016,7 +1022,7 @@ class PostgresUserStore final : public UserStore {
   /// One rotation in a transaction: lock the family, then a conditional UPDATE of
   /// the token decides; its changed-row count says whether this call won.
   static Result<Rotation, StoreError> rotate(Connection& connection, const std::string& presented,
-                                             NewRefreshToken next) {
+                                             const NewRefreshToken& next) {
     PgTransaction transaction(connection);
     if (auto begun = transaction.begin(); !begun) {
       return unexpected(begun.error());
