@@ -82,6 +82,7 @@ async function member(server, name) {
 function subscriber(server, who, connectionParams = { authorization: `Bearer ${who.token}` }) {
   const events = [];
   const waiting = [];
+  const ignored = new Set();
   let closed = null;
   const client = createClient({
     url: `ws://127.0.0.1:${server.port}/api`,
@@ -98,6 +99,8 @@ function subscriber(server, who, connectionParams = { authorization: `Bearer ${w
     { query: 'subscription { relationshipChanged { kind user { id firstName } relationship { id status connectyDialogId } at } }' },
     {
       next: (result) => {
+        // The probes of whenListening (about the helper user) may arrive late: not events under test.
+        if (ignored.has(result.data?.relationshipChanged?.user?.id)) return;
         events.push({ result, receivedAt: performance.now() });
         while (waiting.length) waiting.shift()();
       },
@@ -105,7 +108,7 @@ function subscriber(server, who, connectionParams = { authorization: `Bearer ${w
       complete: () => { ended = true; while (waiting.length) waiting.shift()(); },
     });
   return {
-    client, events, dispose,
+    client, events, dispose, ignored,
     get closed() { return closed; },
     get failure() { return failure; },
     get ended() { return ended; },
@@ -132,6 +135,7 @@ async function whenListening(server, sub, who, helper) {
     const deadline = Date.now() + 100;
     while (sub.events.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
     if (sub.events.length >= 2) {
+      sub.ignored.add(helper.id);
       sub.events.length = 0;
       return;
     }
