@@ -335,6 +335,16 @@ def pss_kb(pid):
     return total
 
 
+def idle_breakdown(pid):
+    """[(mapping, Rss kB)] from /proc/PID/smaps, largest first (memory_breakdown.py's groups)."""
+    import memory_breakdown  # noqa: PLC0415 (it imports this module)
+    try:
+        groups = memory_breakdown.classify(memory_breakdown.read_smaps(pid), 8192)
+    except OSError:
+        return None
+    return sorted(((name, g["Rss"]) for name, g in groups.items() if g["Rss"]), key=lambda x: -x[1])
+
+
 # ---------------------------------------------------------------- one full measurement of a server
 
 
@@ -417,12 +427,13 @@ def measure_server(tmp, server, keys, args, with_login_mix=False):
         time.sleep(0.5)
         idle_kb = memory_kb(server.pid, "VmRSS")
         idle_pss_kb = pss_kb(server.pid)
+        idle_parts = idle_breakdown(server.pid) if server.name == "cubeauth" else None
         results = measure(tmp, server, keys, token, args, server.name)
         mix = verify_under_login(tmp, server, token, args) if with_login_mix else None
         time.sleep(1)
         after_kb = memory_kb(server.pid, "VmRSS")
         peak_kb = memory_kb(server.pid, "VmHWM")
-        return {"results": results, "idle_kb": idle_kb, "idle_pss_kb": idle_pss_kb, "after_kb": after_kb, "peak_kb": peak_kb, "mix": mix,
+        return {"results": results, "idle_kb": idle_kb, "idle_pss_kb": idle_pss_kb, "idle_parts": idle_parts, "after_kb": after_kb, "peak_kb": peak_kb, "mix": mix,
                 "token": token}
     finally:
         server.stop()
@@ -498,6 +509,15 @@ def print_report(args, figures, starts, bcrypt, soak=None):
     out.append(f"  start: exec to the first answered GET /, median of {args.start_runs} restarts on existing data "
                "(first start: empty data folder); RSS counts shared library pages, PSS shares them out; peak: VmHWM "
                "over the whole run; after: 1 s after the last load; nginx: master + workers")
+    parts = figures.get("cubeauth", {}).get("idle_parts")
+    if parts:
+        files = [(n, kb) for n, kb in parts if not n.startswith(("anon", "["))]
+        anon = sum(kb for n, kb in parts if n.startswith(("anon", "[heap]", "[stack]")))
+        out.append(f"  cubeauth RSS idle by mapping (smaps, MB): {len(files)} files "
+                   f"{sum(kb for _, kb in files) / 1024:.1f} (" +
+                   ", ".join(f"{n} {kb / 1024:.1f}" for n, kb in files[:6]) +
+                   f", ...); heap, stacks and arenas {anon / 1024:.1f}; "
+                   "bench/http/memory_breakdown.py prints all of it")
     out.append("")
 
     hash_cpu, hash_wall = bcrypt

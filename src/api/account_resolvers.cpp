@@ -15,20 +15,6 @@ using graphql::FieldOutcome;
 using graphql::ResolveParams;
 using graphql::ResolverResult;
 
-/// The claims of the request's bearer token.
-Result<auth::TokenClaims, auth::AuthError> caller_of(const ResolveParams& params, const auth::AuthService& auth) {
-  std::string_view authorization;
-  if (auto* const* http_context = params.context.get<http::RequestContext*>(); http_context && *http_context) {
-    authorization = (*http_context)->request()[http::beast_http::field::authorization];
-  }
-  return auth.authenticate_bearer(authorization);
-}
-
-std::string string_arg(const ResolveParams& params, std::string_view name) {
-  const boost::json::value& value = params.arg(name);
-  return value.is_string() ? std::string(value.as_string()) : std::string();
-}
-
 boost::asio::awaitable<FieldOutcome> resolve_me(auth::AuthService& auth, auth::TokenClaims caller) {
   auto user = co_await auth.current_user(caller);
   if (!user) {
@@ -116,16 +102,6 @@ boost::asio::awaitable<FieldOutcome> resolve_set_disabled(auth::AuthService& aut
   co_return boost::json::value(user_json(*user));
 }
 
-/// Runs `resolve(claims)` for a signed-in caller; an UNAUTHENTICATED error otherwise.
-template <class Resolve>
-ResolverResult signed_in(const ResolveParams& params, const auth::AuthService& auth, Resolve resolve) {
-  auto caller = caller_of(params, auth);
-  if (!caller) {
-    return to_field_error(caller.error());
-  }
-  return resolve(std::move(*caller));
-}
-
 }  // namespace
 
 Result<void, std::string> bind_account_resolvers(graphql::Schema& schema, auth::AuthService& auth) {
@@ -177,12 +153,9 @@ Result<void, std::string> bind_account_resolvers(graphql::Schema& schema, auth::
       {"Mutation.updateProfile",
        [&auth](const ResolveParams& params) {
          return signed_in(params, auth, [&](auth::TokenClaims caller) {
-           std::optional<std::string> session;
-           if (const auto& given = params.arg("connectySession"); given.is_string()) {
-             session = std::string(given.as_string());
-           }
            return resolve_update_profile(auth, std::move(caller), string_arg(params, "firstName"),
-                                         string_arg(params, "lastName"), std::move(session));
+                                         string_arg(params, "lastName"),
+                                         optional_string_arg(params, "connectySession"));
          });
        }},
       {"Mutation.deleteAccount",

@@ -136,4 +136,35 @@ graphql::FieldError to_field_error(const auth::AuthError& error) {
   return graphql::FieldError(error.message, std::string(client_error(error.kind).code), std::move(extensions));
 }
 
+Result<auth::TokenClaims, auth::AuthError> caller_of(const graphql::ResolveParams& params,
+                                                     const auth::AuthService& auth) {
+  if (const auto* connection = params.context.get<ConnectionCaller>()) {
+    const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count();
+    if (connection->claims.expires_at != 0 && connection->claims.expires_at <= now) {
+      return unexpected(auth::auth_error(auth::AuthErrorKind::kInvalidToken));
+    }
+    return connection->claims;
+  }
+  std::string_view authorization;
+  if (auto* const* http_context = params.context.get<http::RequestContext*>(); http_context && *http_context) {
+    authorization = (*http_context)->request()[http::beast_http::field::authorization];
+  }
+  return auth.authenticate_bearer(authorization);
+}
+
+std::string string_arg(const graphql::ResolveParams& params, std::string_view name) {
+  const boost::json::value& value = params.arg(name);
+  return value.is_string() ? std::string(value.as_string()) : std::string();
+}
+
+std::optional<std::string> optional_string_arg(const graphql::ResolveParams& params, std::string_view name) {
+  const boost::json::value& value = params.arg(name);
+  if (!value.is_string()) {
+    return std::nullopt;
+  }
+  return std::string(value.as_string());
+}
+
 }  // namespace cubeauth::api

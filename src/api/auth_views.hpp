@@ -12,6 +12,7 @@
 #include <boost/json/object.hpp>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -76,5 +77,31 @@ std::string rate_limit_key(const boost::asio::ip::address& address);
 /// A GraphQL field error: the message, extensions.code from the error table, and
 /// extensions.field for input errors, extensions.retryAfter (seconds) when rate-limited.
 graphql::FieldError to_field_error(const auth::AuthError& error);
+
+/// The caller of a GraphQL operation over WebSocket, authenticated once by the
+/// connection_init payload and put in each operation's context.
+struct ConnectionCaller {
+  auth::TokenClaims claims;
+};
+
+/// The signed-in caller of a resolver: the ConnectionCaller in the context (refused once
+/// its token has expired), else the HTTP request's `Authorization: Bearer` token.
+Result<auth::TokenClaims, auth::AuthError> caller_of(const graphql::ResolveParams& params,
+                                                     const auth::AuthService& auth);
+
+/// Runs `resolve(claims)` for a signed-in caller; the caller_of error otherwise.
+template <class Resolve>
+graphql::ResolverResult signed_in(const graphql::ResolveParams& params, const auth::AuthService& auth,
+                                  Resolve resolve) {
+  auto caller = caller_of(params, auth);
+  if (!caller) {
+    return to_field_error(caller.error());
+  }
+  return resolve(std::move(*caller));
+}
+
+/// A string argument's value ("" when absent or null), or nullopt when absent or null.
+std::string string_arg(const graphql::ResolveParams& params, std::string_view name);
+std::optional<std::string> optional_string_arg(const graphql::ResolveParams& params, std::string_view name);
 
 }  // namespace cubeauth::api

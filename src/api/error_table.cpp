@@ -21,6 +21,7 @@ ClientError client_error(auth::AuthErrorKind kind) {
     case AuthErrorKind::kAccountDisabled:
       return {"ACCOUNT_DISABLED", http::Status::forbidden};
     case AuthErrorKind::kUserNotFound:
+    case AuthErrorKind::kRelationshipNotFound:
       return {"NOT_FOUND", http::Status::not_found};
     case AuthErrorKind::kRateLimited:
       return {"TOO_MANY_REQUESTS", http::Status::too_many_requests};

@@ -1,6 +1,7 @@
 #include "api/verify_route.hpp"
 
 #include "auth/auth_service.hpp"
+#include "common/logging.hpp"
 
 #include <boost/json/object.hpp>
 #include <boost/json/parse.hpp>
@@ -49,15 +50,19 @@ http::Response verified_response(const auth::TokenClaims& claims) {
   return http::json_response(http::Status::ok, body);
 }
 
+/// One log line per refused token, with the reason and never the token itself.
 http::Response refused_response(const auth::AuthError& error) {
   if (error.kind == auth::AuthErrorKind::kStoreUnavailable) {
+    log::warn("verify: token not checked: the user store is unavailable");
     return http::error_response(http::Status::service_unavailable, error.message);
   }
+  log::info("verify: token refused: {}", error.reason.empty() ? "invalid token" : error.reason);
   return http::error_response(http::Status::unauthorized, "The token is invalid or expired.");
 }
 
 boost::asio::awaitable<http::Response> verify(auth::AuthService& auth, std::optional<std::string> token) {
   if (!token || token->empty()) {
+    log::info("verify: token refused: none given");
     co_return http::error_response(http::Status::unauthorized, "A token is required (query parameter 'token').");
   }
   if (!auth.options().strict_tokens) {

@@ -2,11 +2,13 @@
 
 #include "api/auth_resolvers.hpp"
 #include "api/graphql_route.hpp"
+#include "api/graphql_ws_auth.hpp"
 #include "api/health_routes.hpp"
 #include "api/openapi_route.hpp"
 #include "api/playground/playground.hpp"
 #include "api/rest_routes.hpp"
 #include "api/schema_sdl.hpp"
+#include "api/social_resolvers.hpp"
 #include "api/verify_route.hpp"
 #include "app/config.hpp"
 #include "app/environment.hpp"
@@ -16,18 +18,70 @@
 #include "graphql/request/service.hpp"
 #include "graphql/schema/schema.hpp"
 #include "http/server.hpp"
+#include "social/event_hub.hpp"
+#include "social/relationship_service.hpp"
+#include "store/event_channel.hpp"
 #include "store/make_user_store.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <sys/resource.h>
 
 #include <chrono>
 #include <csignal>
 #include <cstdio>
 
 namespace cubeauth::app {
+namespace {
+
+/// Every `interval`, makes the ConnectyCube dialogs that could not be made when their
+/// friendship began, until the timer is cancelled (shutdown).
+boost::asio::awaitable<void> retry_missing_dialogs(social::RelationshipService& friends,
+                                                   boost::asio::steady_timer& timer, std::chrono::seconds interval) {
+  for (;;) {
+    timer.expires_after(interval);
+    boost::system::error_code cancelled;
+    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, cancelled));
+    if (cancelled) {
+      co_return;
+    }
+    try {
+      co_await friends.create_missing_dialogs(50);
+    } catch (const std::exception& error) {
+      log::error("friends: the dialog retry pass failed, will try again: {}", error.what());
+    }
+  }
+}
+
+/// Each connection holds a descriptor, and the default soft limit (often 1024) is far
+/// below CUBEAUTH_MAX_CONNECTIONS: raise it to the hard limit, as nginx's
+/// worker_rlimit_nofile does, and say so when even that is too low.
+void raise_descriptor_limit(std::size_t max_connections) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) {
+    return;
+  }
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  // Listeners, the store's connections, logs and ConnectyCube's pool need some too.
+  constexpr rlim_t kReserved = 64;
+  if (limit.rlim_cur != RLIM_INFINITY && limit.rlim_cur < max_connections + kReserved) {
+    log::warn("the open file limit ({}) is below CUBEAUTH_MAX_CONNECTIONS ({}) plus {}: connections beyond it "
+              "will be refused by the system (raise `ulimit -n`)",
+              static_cast<unsigned long long>(limit.rlim_cur), max_connections, kReserved);
+  }
+}
+
+}  // namespace
 
 int run(int /*argc*/, char** /*argv*/, char** environ) {
   const auto start = std::chrono::steady_clock::now();
@@ -42,6 +96,7 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
     return 2;
   }
   log::set_level(config->log_level);
+  raise_descriptor_limit(config->http.max_connections);
   for (const std::string& warning : config->warnings) {
     log::warn("{}", warning);
   }
@@ -64,6 +119,7 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
     options.api_url = config->connectycube_api_url;
     options.app_id = config->connectycube_app_id;
     options.auth_key = config->connectycube_auth_key;
+    options.response_timeout = config->connectycube_timeout;
     connectycube = std::make_unique<connectycube::Client>(options);
     log::info("ConnectyCube: application {} at {} (sign-up at registration: {})", config->connectycube_app_id,
               config->connectycube_api_url, config->connectycube_signup ? "on" : "off");
@@ -105,6 +161,17 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
     log::error("binding resolvers failed: {}", bound.error());
     return 1;
   }
+
+  // Friends, and their events to subscribers in every process sharing a PostgreSQL
+  // store (LISTEN/NOTIFY); with SQLite or MongoDB, in this process only.
+  std::unique_ptr<store::EventChannel> event_channel = (*store)->open_event_channel();
+  social::EventHub events(event_channel.get());
+  events.start();
+  social::RelationshipService friends(**store, auth, connectycube.get(), events);
+  if (auto bound = api::bind_social_resolvers(**schema, auth, friends, events); !bound) {
+    log::error("binding resolvers failed: {}", bound.error());
+    return 1;
+  }
   auto graphql_service = std::make_shared<const graphql::Service>(std::move(*schema));
 
   auto router = std::make_shared<http::Router>();
@@ -122,6 +189,9 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
   api::add_rest_routes(*router, auth);
   api::add_openapi_route(*router);
   api::add_graphql_routes(*router, graphql_service);
+  api::GraphqlWsOptions websocket_options;
+  websocket_options.authenticate = api::graphql_ws_authenticator(auth);
+  api::add_graphql_ws_route(*router, "/api", graphql_service, std::move(websocket_options));
   api::add_playground_asset_routes(*router);
 
   if (auto listening = server.listen(); !listening) {
@@ -129,10 +199,18 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
     return 1;
   }
 
+  boost::asio::steady_timer dialog_retry_timer(server.main_context());
+  if (connectycube && !config->connectycube_signup && config->dialog_retry_interval.count() > 0) {
+    boost::asio::co_spawn(server.main_context(),
+                          retry_missing_dialogs(friends, dialog_retry_timer, config->dialog_retry_interval),
+                          boost::asio::detached);
+  }
+
   boost::asio::signal_set signals(server.main_context(), SIGINT, SIGTERM);
-  signals.async_wait([&server](const boost::system::error_code& ec, int signal) {
+  signals.async_wait([&server, &dialog_retry_timer](const boost::system::error_code& ec, int signal) {
     if (!ec) {
       log::info("received {}, draining connections", signal == SIGINT ? "SIGINT" : "SIGTERM");
+      dialog_retry_timer.cancel();
       server.shutdown();
     }
   });
@@ -142,6 +220,8 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
             server.port(),
             std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count());
   server.run();
+  // No more events into the I/O threads' executors, which go with the server.
+  events.stop();
   log::info("cubeauth stopped");
   return 0;
 }

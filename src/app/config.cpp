@@ -176,6 +176,11 @@ Result<Config, ConfigError> load_config(const Variables& variables) {
   read.integer("CUBEAUTH_HASH_NICE", config.hash_nice, 0, 19);
   read.duration("REFRESH_TOKEN_EXPIRES_IN", config.refresh_token_expires_in, 1000ms);
   read.boolean("CUBEAUTH_STRICT_TOKENS", config.strict_tokens);
+  {
+    int dialog_retry_seconds = static_cast<int>(config.dialog_retry_interval.count());
+    read.integer("CUBEAUTH_DIALOG_RETRY_SECONDS", dialog_retry_seconds, 0, 86'400);
+    config.dialog_retry_interval = std::chrono::seconds(dialog_retry_seconds);
+  }
   read.integer("CUBEAUTH_RATE_PER_CLIENT_BURST", config.rate_per_client_burst, 0, 1'000'000);
   read.integer("CUBEAUTH_RATE_PER_CLIENT_PER_MINUTE", config.rate_per_client_per_minute, 0, 1'000'000);
   read.integer("CUBEAUTH_RATE_FAILED_LOGINS_BURST", config.rate_failed_logins_burst, 0, 1'000'000);
@@ -208,7 +213,7 @@ Result<Config, ConfigError> load_config(const Variables& variables) {
       read.fail(variable, located.error());
     } else if (!config.store.database_url.empty() &&
                (!config.store.mongo_uri.empty() || !config.store.mongodb_url.empty())) {
-      config.warnings.push_back("DATABASE_URL and MONGO_URI/MONGODB_URL are both set; using DATABASE_URL");
+      config.warnings.emplace_back("DATABASE_URL and MONGO_URI/MONGODB_URL are both set; using DATABASE_URL");
     }
   }
 
@@ -218,6 +223,7 @@ Result<Config, ConfigError> load_config(const Variables& variables) {
   read.text("CONNECTYCUBE_API_URL", config.connectycube_api_url);
   read.text("CIDP_PASSWORD", config.cidp_password);
   read.boolean("CONNECTYCUBE_SIGNUP", config.connectycube_signup);
+  read.duration("CONNECTYCUBE_TIMEOUT", config.connectycube_timeout, 10ms);
   if (!read.failed() && !starts_with_any(config.connectycube_api_url, {"http://", "https://"})) {
     read.fail("CONNECTYCUBE_API_URL", "CONNECTYCUBE_API_URL must be an http:// or https:// URL, got '" +
                                           config.connectycube_api_url + "'");
@@ -233,7 +239,7 @@ Result<Config, ConfigError> load_config(const Variables& variables) {
     }
     config.jwt_secret = random_secret();
     config.jwt_secret_generated = true;
-    config.warnings.push_back(
+    config.warnings.emplace_back(
         "JWT_SECRET is not set: using a random secret for this process only; tokens will not "
         "survive a restart and other processes will refuse them. Set JWT_SECRET.");
   }

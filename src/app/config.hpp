@@ -50,6 +50,11 @@ struct Config {
   std::string connectycube_api_url = "https://api.connectycube.com";
   std::string cidp_password = "cidp-temporary-password";
   bool connectycube_signup = true;
+  /// CUBEAUTH_DIALOG_RETRY_SECONDS: how often friendships whose ConnectyCube dialog could
+  /// not be created are tried again (Custom Identity Provider only); 0 turns it off.
+  std::chrono::seconds dialog_retry_interval{60};
+  /// How long one ConnectyCube call may wait for its answer (CONNECTYCUBE_TIMEOUT).
+  std::chrono::milliseconds connectycube_timeout{10000};
   bool connectycube_enabled() const {
     return !connectycube_app_id.empty() && !connectycube_auth_key.empty();
   }

@@ -30,6 +30,27 @@ boost::asio::awaitable<Result<connectycube::Session, connectycube::Error>> AuthS
   co_return session;
 }
 
+boost::asio::awaitable<Result<connectycube::Session, AuthError>> AuthService::connectycube_session_as(
+    const store::User& user) {
+  if (connectycube_ == nullptr) {
+    co_return unexpected(auth_error(AuthErrorKind::kConnectyCubeDisabled));
+  }
+  if (options_.connectycube_signup || !user.connectycube_id) {
+    AuthError refused = auth_error(AuthErrorKind::kConnectyCubeRefused);
+    refused.message = options_.connectycube_signup
+                          ? "Pass connectySession (from login): passwords are synchronised with ConnectyCube, so "
+                            "cubeauth cannot open a ConnectyCube session without the password."
+                          : "The user has no ConnectyCube user yet.";
+    co_return unexpected(std::move(refused));
+  }
+  const std::string no_password;  // the identity-provider session needs none
+  auto session = co_await connectycube_session_for(user, no_password);
+  if (!session) {
+    co_return unexpected(from_connectycube(session.error()));
+  }
+  co_return std::move(*session);
+}
+
 boost::asio::awaitable<Result<void, AuthError>> AuthService::check_password(const store::User& user,
                                                                            std::string password, std::string field) {
   const std::string account = store::normalize_email(user.email);

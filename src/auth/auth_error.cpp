@@ -22,6 +22,8 @@ std::string_view default_message(AuthErrorKind kind) {
       return "This account is disabled.";
     case AuthErrorKind::kUserNotFound:
       return "No user has this id.";
+    case AuthErrorKind::kRelationshipNotFound:
+      return "No such friend request, friendship or block.";
     case AuthErrorKind::kRateLimited:
       return "Too many attempts; please wait before trying again.";
     case AuthErrorKind::kConnectyCubeUnavailable:

@@ -18,6 +18,7 @@ enum class AuthErrorKind {
   kForbidden,                ///< the user may not do this (not an admin)
   kAccountDisabled,          ///< login or refresh of an account an admin disabled
   kUserNotFound,             ///< an admin named a user that does not exist
+  kRelationshipNotFound,     ///< no such friend request, friendship or block
   kRateLimited,              ///< too many attempts from this client or on this account
   kConnectyCubeUnavailable,  ///< ConnectyCube unreachable, timing out, 5xx or garbage
   kConnectyCubeRefused,      ///< ConnectyCube answered no (its input rules, credentials)
@@ -31,6 +32,8 @@ struct AuthError {
   std::string message;  ///< client text: a sentence that leaks nothing internal
   std::string field;    ///< the input field for kInvalidInput, else empty
   std::chrono::seconds retry_after{0};  ///< kRateLimited: when to try again
+  /// Log text only, never sent: why a token was refused ("expired", "bad signature", ...).
+  std::string reason{};
 };
 
 /// The client sentence of each kind ("Email already exists", ...).

@@ -172,6 +172,21 @@ boost::asio::awaitable<void> AuthService::remember_connectycube_id(store::User& 
   }
 }
 
+boost::asio::awaitable<bool> AuthService::complete_interrupted_sign_up(store::User& user,
+                                                                      const std::string& password) {
+  const Registration registration{user.email, password, user.first_name, user.last_name};
+  auto connectycube_id = co_await sign_up_on_connectycube(registration);
+  if (!connectycube_id) {
+    log::warn("login: user {} has no ConnectyCube user and signing it up failed: {}", user.id,
+              connectycube_id.error().message);
+    co_return false;
+  }
+  log::info("login: user {} had no ConnectyCube user (its registration was cut short); signed up as {}",
+            user.id, *connectycube_id);
+  co_await remember_connectycube_id(user, *connectycube_id);
+  co_return true;
+}
+
 boost::asio::awaitable<LoginResult> AuthService::open_session(store::User user) {
   LoginResult result;
   result.user = std::move(user);
@@ -200,6 +215,14 @@ boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login(std::s
     co_return result;
   }
   auto session = co_await connectycube_->create_session_with_email(result.user.email, password);
+  if (!session && options_.connectycube_signup && !result.user.connectycube_id &&
+      (session.error().kind == connectycube::ErrorKind::kUnauthorized ||
+       session.error().kind == connectycube::ErrorKind::kNotFound)) {
+    const bool completed = co_await complete_interrupted_sign_up(result.user, password);
+    if (completed) {
+      session = co_await connectycube_->create_session_with_email(result.user.email, password);
+    }
+  }
   if (!session) {
     log::warn("login: ConnectyCube session for user {} failed: {}", result.user.id, session.error().message);
     result.connectycube.error = from_connectycube(session.error());
@@ -208,6 +231,9 @@ boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login(std::s
   result.connectycube.session_token = session->token;
   if (session->user_id != 0) {
     result.connectycube.user_id = session->user_id;
+    if (!result.user.connectycube_id) {
+      log::info("login: user {} is ConnectyCube user {} (not stored before)", result.user.id, session->user_id);
+    }
     co_await remember_connectycube_id(result.user, session->user_id);
   }
   co_return result;
@@ -243,7 +269,9 @@ boost::asio::awaitable<Result<LoginResult, AuthError>> AuthService::login_by_tok
 Result<TokenClaims, AuthError> AuthService::verify_token(std::string_view token) const {
   auto claims = tokens_.verify(token, clock_());
   if (!claims) {
-    return unexpected(auth_error(AuthErrorKind::kInvalidToken));
+    AuthError refused = auth_error(AuthErrorKind::kInvalidToken);
+    refused.reason = describe(claims.error());
+    return unexpected(std::move(refused));
   }
   return std::move(*claims);
 }

@@ -156,6 +156,17 @@ class AuthService {
   boost::asio::awaitable<Result<void, AuthError>> delete_account(const TokenClaims& caller,
                                                                 std::string password);
 
+  /// The token's user, fresh from the store, for operations a signed-in user does to
+  /// others (friends): kInvalidToken when gone, kAccountDisabled when disabled.
+  boost::asio::awaitable<Result<store::User, AuthError>> active_user(const TokenClaims& caller);
+
+  /// A ConnectyCube session acting as `user`, opened by cubeauth itself with the Custom
+  /// Identity Provider flow (a short-lived access token as login). Only without
+  /// CONNECTYCUBE_SIGNUP: with synchronised passwords it needs the user's password, so
+  /// it fails with kConnectyCubeRefused, as it does for a user with no ConnectyCube id.
+  boost::asio::awaitable<Result<connectycube::Session, AuthError>> connectycube_session_as(
+      const store::User& user);
+
   // --- administration (the caller must hold the admin role, checked in the store) ---
 
   boost::asio::awaitable<Result<store::UserPage, AuthError>> list_users(const TokenClaims& caller,
@@ -181,6 +192,11 @@ class AuthService {
   boost::asio::awaitable<Result<std::int64_t, AuthError>> sign_up_on_connectycube(
       const Registration& registration);
   boost::asio::awaitable<void> remember_connectycube_id(store::User& user, std::int64_t id);
+  /// At login, for a user with no ConnectyCube id whose ConnectyCube session was refused
+  /// while sign-up is on: the registration that created it was cut (the process stopped
+  /// between the local insert and the sign-up), so the sign-up is done now. True when the
+  /// user has a ConnectyCube user afterwards.
+  boost::asio::awaitable<bool> complete_interrupted_sign_up(store::User& user, const std::string& password);
   boost::asio::awaitable<void> undo_local_user(const std::string& id);
   /// The roles the user should hold now: its stored ones, admin removed when ADMIN_EMAILS
   /// no longer lists the email, and added only when `may_grant` (at start, for accounts

@@ -32,11 +32,14 @@ std::int64_t seconds_since_epoch(std::chrono::system_clock::time_point time) {
 /// disabled, or changes the password after it was issued (1-second granularity: iat
 /// has whole seconds).
 Result<void, AuthError> check_strictly(const TokenClaims& claims, const std::optional<store::User>& user) {
+  AuthError refused = auth_error(AuthErrorKind::kInvalidToken);
   if (!user || user->disabled) {
-    return unexpected(auth_error(AuthErrorKind::kInvalidToken));
+    refused.reason = !user ? "strict: the user no longer exists" : "strict: the user is disabled";
+    return unexpected(std::move(refused));
   }
   if (user->password_changed_at && claims.issued_at < seconds_since_epoch(*user->password_changed_at)) {
-    return unexpected(auth_error(AuthErrorKind::kInvalidToken));
+    refused.reason = "strict: issued before the last password change";
+    return unexpected(std::move(refused));
   }
   return {};
 }
@@ -233,6 +236,11 @@ boost::asio::awaitable<Result<store::User, AuthError>> AuthService::current_user
   // `me` still answers for a disabled account (its `disabled` field says so) unless
   // strict tokens refuse it.
   auto user = co_await authorize(caller, !options_.strict_tokens);
+  co_return user;
+}
+
+boost::asio::awaitable<Result<store::User, AuthError>> AuthService::active_user(const TokenClaims& caller) {
+  auto user = co_await authorize(caller);
   co_return user;
 }
 

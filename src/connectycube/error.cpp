@@ -56,7 +56,7 @@ std::string summary(int status, const std::map<std::string, std::vector<std::str
   std::string text = "ConnectyCube answered " + std::to_string(status);
   for (const auto& [field, messages] : fields) {
     for (const std::string& message : messages) {
-      text += "; " + field + ": " + message;
+      text.append("; ").append(field).append(": ").append(message);
     }
   }
   return text;

@@ -262,9 +262,10 @@ awaitable<Result<IncomingResponse, AttemptFailure>> attempt(const Endpoint& endp
     const std::string where = outgoing.method + " " + endpoint.host + ":" + endpoint.port;
     if (ec == http::error::body_limit) {
       co_return unexpected(AttemptFailure{
-          invalid_response_error(where + ": the answer is larger than " +
-                                     std::to_string(options.max_response_bytes) + " bytes",
-                                 parser.is_header_done() ? parser.get().result_int() : 0),
+          invalid_response_error(
+              where + ": the answer is larger than " + std::to_string(options.max_response_bytes) +
+                  " bytes",
+              parser.is_header_done() ? static_cast<int>(parser.get().result_int()) : 0),
           false, reused});
     }
     // A parse error means the peer spoke something else than HTTP; anything else (reset,
@@ -287,7 +288,7 @@ awaitable<Result<IncomingResponse, AttemptFailure>> attempt(const Endpoint& endp
 
   auto& response = parser.get();
   IncomingResponse incoming;
-  incoming.status = response.result_int();
+  incoming.status = static_cast<int>(response.result_int());  // 100-999: beast parses three digits
   incoming.content_type = std::string(response[http::field::content_type]);
   for (const auto& field : response) {
     incoming.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));

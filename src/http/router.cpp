@@ -58,4 +58,13 @@ Router::Match Router::match(Verb method, std::string_view path) const {
   return result;
 }
 
+void Router::add_websocket(std::string path, WebSocketRoute route) {
+  websocket_routes_[std::move(path)] = std::move(route);
+}
+
+const WebSocketRoute* Router::match_websocket(std::string_view path) const {
+  const auto found = websocket_routes_.find(path);
+  return found == websocket_routes_.end() ? nullptr : &found->second;
+}
+
 }  // namespace cubeauth::http

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "http/message.hpp"
+#include "http/websocket.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -26,7 +27,7 @@ class RequestContext {
   RequestContext(const Request& request, std::string_view path, std::string_view query,
                  std::string_view request_id, boost::asio::ip::address remote)
       : request_(request), path_(path), raw_query_(query), request_id_(request_id),
-        remote_(remote) {}
+        remote_(std::move(remote)) {}
 
   const Request& request() const { return request_; }
   /// The path without the query string, percent-decoding not applied.
@@ -62,6 +63,11 @@ class Router {
   };
   Match match(Verb method, std::string_view path) const;
 
+  /// Accepts WebSocket upgrades on exactly `path` (one route per path).
+  void add_websocket(std::string path, WebSocketRoute route);
+  /// The WebSocket route of `path`, or null.
+  const WebSocketRoute* match_websocket(std::string_view path) const;
+
  private:
   struct Route {
     Verb method;
@@ -75,6 +81,7 @@ class Router {
     }
   };
   std::unordered_map<std::string, std::vector<Route>, PathHash, std::equal_to<>> routes_;
+  std::unordered_map<std::string, WebSocketRoute, PathHash, std::equal_to<>> websocket_routes_;
 };
 
 }  // namespace cubeauth::http

@@ -5,6 +5,7 @@
 #include "http/detail/request_id.hpp"
 #include "http/detail/http_date.hpp"
 #include "http/detail/response_head.hpp"
+#include "http/detail/websocket_connection.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -23,6 +24,7 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 
 #include <algorithm>
 #include <array>
@@ -79,6 +81,7 @@ class Server::Worker {
   struct Connection {
     beast::tcp_stream* stream = nullptr;
     bool idle = true;  ///< waiting for the first byte of a request
+    WebSocket* websocket = nullptr;  ///< set once upgraded (a drain closes it with 1001)
   };
 
   explicit Worker(Server& server) : server_(server), io_(1), acceptor_(io_) {}
@@ -115,7 +118,9 @@ class Server::Worker {
     beast::error_code ignored;
     acceptor_.close(ignored);
     for (Connection* connection : connections_) {
-      if (connection->idle) {
+      if (connection->websocket != nullptr) {
+        connection->websocket->close(close_code::kGoingAway, "Going Away");
+      } else if (connection->idle) {
         connection->stream->socket().close(ignored);
       }
     }
@@ -159,6 +164,16 @@ class Server::Worker {
   }
 
   awaitable<void> serve(tcp::socket socket);
+
+  /// The WebSocket route a request asks to be upgraded on, or null (then it is an
+  /// ordinary request for the path's HTTP routes).
+  const WebSocketRoute* websocket_route_for(const Request& request) const {
+    if (!beast::websocket::is_upgrade(request)) {
+      return nullptr;
+    }
+    const std::string_view target = request.target();
+    return server_.router_->match_websocket(target.substr(0, target.find('?')));
+  }
   awaitable<Response> dispatch(const Request& request, std::string_view request_id,
                                const asio::ip::address& remote);
 
@@ -181,6 +196,7 @@ awaitable<void> Server::Worker::serve(tcp::socket socket) {
   Connection connection{&stream, true};
   const auto registration = connections_.insert(connections_.end(), &connection);
   beast::flat_buffer buffer;
+  bool upgraded = false;
   std::string head_bytes;  // the response head, reused from one request to the next
   head_bytes.reserve(512);
 
@@ -260,6 +276,41 @@ awaitable<void> Server::Worker::serve(tcp::socket socket) {
 
     Request request = parser.release();
     const std::string request_id = detail::request_id_for(request);
+    if (const WebSocketRoute* route = websocket_route_for(request)) {
+      if (buffer.size() != 0 || server_.draining()) {
+        // Bytes after the upgrade request (RFC 6455 4.1: a client waits for the answer), or
+        // a shutdown under way: refused, and the connection closes.
+        Response refused = buffer.size() != 0
+                               ? error_response(Status::bad_request, "Data was sent before the WebSocket handshake ended.")
+                               : error_response(Status::service_unavailable, "The server is shutting down.");
+        refused.keep_alive(false);
+        refused.set(beast_http::field::date, detail::http_date_now());
+        refused.prepare_payload();
+        stream.expires_after(std::chrono::seconds(2));
+        co_await beast_http::async_write(stream, refused, kNoThrow);
+        break;
+      }
+      const std::string_view target = request.target();
+      const std::size_t question = target.find('?');
+      RequestContext context(request, target.substr(0, question),
+                             question == std::string_view::npos ? std::string_view{} : target.substr(question + 1),
+                             request_id, remote);
+      const detail::WebSocketLimits limits{options.websocket_message_limit, options.websocket_write_queue_limit,
+                                           options.websocket_handshake_timeout, options.websocket_idle_timeout};
+      upgraded = true;
+      // The HTTP loop's buffers stay idle for the socket's lifetime: give their memory back
+      // (it adds up over thousands of idle subscribers).
+      buffer = beast::flat_buffer();
+      std::string().swap(head_bytes);
+      co_await detail::serve_websocket(std::move(stream), request, context, *route, limits, server_.draining_,
+                                       connection.websocket);
+      if (options.access_log) {
+        log::info("{} {} websocket {:.1f}ms ip={} id={}", request.method_string(), context.path(),
+                  std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count(),
+                  remote.to_string(), request_id);
+      }
+      break;
+    }
     Response response = co_await dispatch(request, request_id, remote);
 
     const bool keep_alive = request.keep_alive() && !server_.draining();
@@ -308,8 +359,10 @@ awaitable<void> Server::Worker::serve(tcp::socket socket) {
     }
   }
 
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream.close();
+  if (!upgraded) {  // an upgraded connection was closed by its WebSocket (stream is moved from)
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.close();
+  }
   connections_.erase(registration);
   server_.open_connections_.fetch_sub(1);
 }

@@ -1,7 +1,6 @@
 #include "store/make_user_store.hpp"
 
-#include "store/mongo/mongo_user_store.hpp"
-#include "store/postgres/postgres_user_store.hpp"
+#include "store/module/load_store_module.hpp"
 #include "store/sqlite/sqlite_user_store.hpp"
 
 namespace cubeauth::store {
@@ -15,21 +14,10 @@ Result<std::unique_ptr<UserStore>, std::string> make_user_store(const StoreLocat
       options.threads = threads;
       return open_sqlite_store(options);
     }
-    case StoreKind::kPostgres: {
-      PostgresOptions options;
-      options.url = location.url;
-      options.connections = threads;
-      auto store = open_postgres_store(options);
-      if (!store) {
-        return unexpected(location.source + ": " + store.error());
-      }
-      return store;
-    }
+    case StoreKind::kPostgres:
     case StoreKind::kMongo: {
-      MongoOptions options;
-      options.uri = location.url;
-      options.threads = threads;
-      auto store = open_mongo_store(options);
+      // Loaded only now: a server on SQLite never maps the drivers' libraries.
+      auto store = module::open_module_store(location, threads);
       if (!store) {
         return unexpected(location.source + ": " + store.error());
       }

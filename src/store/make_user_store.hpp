@@ -1,5 +1,7 @@
 // The store factory: opens the store the configuration names (store_config.hpp).
 // A new store is a folder beside sqlite/, postgres/ and mongo/ plus a case here.
+// SQLite is linked in; PostgreSQL and MongoDB are modules loaded on first use
+// (module/store_module.hpp), so their client libraries cost nothing on SQLite.
 #pragma once
 
 #include <memory>

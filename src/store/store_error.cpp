@@ -8,6 +8,8 @@ std::string_view to_string(StoreError error) {
       return "duplicate_email";
     case StoreError::kNotFound:
       return "not_found";
+    case StoreError::kConflict:
+      return "conflict";
     case StoreError::kUnavailable:
       return "unavailable";
     case StoreError::kInternal:

@@ -11,6 +11,9 @@ enum class StoreError {
   kDuplicateEmail,
   /// set_connectycube_id / delete_user: no user has this id.
   kNotFound,
+  /// Relationships: the pair already has one (create), or the record changed since
+  /// it was read (a compare-and-set lost) or is not in the state the call needs.
+  kConflict,
   /// The database cannot be reached now (connection refused or lost, server
   /// selection timed out). Retrying later may succeed; the store reconnects itself.
   kUnavailable,

@@ -4,13 +4,16 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <memory>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/result.hpp"
+#include "store/event_channel.hpp"
 #include "store/refresh_token.hpp"
+#include "store/relationship.hpp"
 #include "store/store_error.hpp"
 #include "store/user.hpp"
 
@@ -44,8 +47,8 @@ class UserStore {
   virtual boost::asio::awaitable<Result<void, StoreError>> set_connectycube_id(
       std::string id, std::int64_t connectycube_id) = 0;
 
-  /// Removes the user and every refresh token of theirs (undo of a registration,
-  /// account deletion). kNotFound for an unknown id.
+  /// Removes the user, every refresh token of theirs and every relationship they are
+  /// in (undo of a registration, account deletion). kNotFound for an unknown id.
   virtual boost::asio::awaitable<Result<void, StoreError>> delete_user(std::string id) = 0;
 
   // --- account lifecycle (issue 9) ---
@@ -99,6 +102,52 @@ class UserStore {
   /// change). Succeeds for a user with none.
   virtual boost::asio::awaitable<Result<void, StoreError>> revoke_user_refresh_tokens(
       std::string user_id) = 0;
+
+  // --- relationships (issue 10; store/relationship.hpp) ---
+
+  /// The pair's relationship, given its two user ids in either order; nullopt if none.
+  virtual boost::asio::awaitable<Result<std::optional<Relationship>, StoreError>>
+  find_relationship(std::string user_a, std::string user_b) = 0;
+
+  /// Inserts the pair's relationship with version 1, a fresh ObjectId id and
+  /// created_at = updated_at = now. kConflict when the pair already has one (whoever
+  /// created it: of two racing creations exactly one succeeds); kNotFound when either
+  /// user does not exist; kInternal when the two ids are equal or acted_by is neither.
+  virtual boost::asio::awaitable<Result<Relationship, StoreError>> create_relationship(
+      NewRelationship relationship) = 0;
+
+  /// Sets status, acted_by and updated_at = now, and adds 1 to version, only if the
+  /// stored version is still `expected_version`; returns the relationship as stored
+  /// after the change. kConflict when the version differs (someone changed it since
+  /// it was read); kNotFound when it is gone.
+  virtual boost::asio::awaitable<Result<Relationship, StoreError>> update_relationship(
+      std::string id, std::int64_t expected_version, RelationshipChange change) = 0;
+
+  /// Deletes the relationship only if its version is still `expected_version`.
+  /// kConflict when the version differs; kNotFound when it is gone.
+  virtual boost::asio::awaitable<Result<void, StoreError>> delete_relationship(
+      std::string id, std::int64_t expected_version) = 0;
+
+  /// Records the pair's ConnectyCube dialog if none is recorded yet, while the status
+  /// is friends; version and updated_at stay. Returns the relationship as stored, whose
+  /// dialog_id is the first one recorded (so concurrent callers agree on one dialog).
+  /// kConflict when the status is not friends; kNotFound when it is gone.
+  virtual boost::asio::awaitable<Result<Relationship, StoreError>> set_relationship_dialog(
+      std::string id, std::string dialog_id) = 0;
+
+  /// One page of the user's relationships of one view, in ascending id order. An
+  /// after_id that is no ObjectId, or a limit of 0, gives an empty page.
+  virtual boost::asio::awaitable<Result<RelationshipPage, StoreError>> list_relationships(
+      RelationshipQuery query) = 0;
+
+  /// Friendships that have no dialog yet, least recently updated first, at most
+  /// `limit` (the dialog retrier's work list).
+  virtual boost::asio::awaitable<Result<std::vector<Relationship>, StoreError>>
+  list_friendships_without_dialog(std::size_t limit) = 0;
+
+  /// A channel between the cubeauth processes sharing this database (event_channel.hpp),
+  /// or null when the database has none: events then stay within the process.
+  virtual std::unique_ptr<EventChannel> open_event_channel() { return nullptr; }
 
   /// Succeeds when the database answers a trivial query now; kUnavailable if not.
   /// Readiness probes call this.

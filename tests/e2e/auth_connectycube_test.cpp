@@ -2,6 +2,7 @@
 // registration, sessions at login, ConnectyCube failing, and the full Custom Identity
 // Provider loop in which the emulator calls cubeauth's verify endpoint.
 #include "e2e/api_client.hpp"
+#include "e2e/emulator.hpp"
 
 #include <gtest/gtest.h>
 
@@ -16,44 +17,6 @@ namespace cubeauth::testing {
 namespace {
 
 using namespace std::chrono_literals;
-
-constexpr const char* kAppId = "5120";
-constexpr const char* kAuthKey = "Xk2pQr7sTuVw9yZ";
-
-std::uint16_t free_port() {
-  boost::asio::io_context io;
-  boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
-  return acceptor.local_endpoint().port();
-}
-
-class Emulator {
- public:
-  explicit Emulator(std::vector<std::string> flags = {}) {
-    flags.push_back("--app-id=" + std::string(kAppId));
-    flags.push_back("--auth-key=" + std::string(kAuthKey));
-    flags.push_back("--port=0");
-    process_ = std::make_unique<ServerProcess>(CONNECTYCUBE_EMULATOR, std::map<std::string, std::string>{}, flags,
-                                               "listening on 127.0.0.1:");
-    if (!process_->wait_ready()) {
-      throw std::runtime_error("emulator did not start:\n" + process_->output());
-    }
-  }
-  std::uint16_t port() const { return process_->port(); }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port()); }
-  void control(const std::string& path, const std::string& json) {
-    auto response = http_request(port(), "POST", path, json, "Content-Type: application/json\r\n");
-    if (!response || response->result_int() >= 300) {
-      throw std::runtime_error("emulator control " + path + " failed");
-    }
-  }
-  boost::json::array requests() {
-    auto response = http_request(port(), "GET", "/_emulator/requests");
-    return boost::json::parse(response->body()).at("requests").as_array();
-  }
-
- private:
-  std::unique_ptr<ServerProcess> process_;
-};
 
 /// Every test on every store that runs here (see kStores); each starts its own
 /// emulator, so ConnectyCube's side is fresh while the store may be shared.

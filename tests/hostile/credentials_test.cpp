@@ -116,6 +116,20 @@ TEST_F(HostileCredentials, AcceptsUnicodeEmailsAsTheyAreTyped) {
   EXPECT_EQ(register_user(email, "Lantern-8812").code(), "EMAIL_ALREADY_EXISTS");
 }
 
+TEST_F(HostileCredentials, KeepsUnicodeLookalikesApartAsSecurityMdSays) {
+  // Only ASCII letters fold and nothing is Unicode-normalised (SECURITY.md, Emails): a
+  // precomposed é and e + combining acute are two addresses, and so are Ä and ä.
+  const std::string precomposed = "jos\xc3\xa9@example.org";  // josé, U+00E9
+  const std::string combining = "jose\xcc\x81@example.org";   // jose + U+0301
+  ASSERT_EQ(register_user(precomposed, "Lantern-8812").code(), "<no error>");
+  EXPECT_EQ(register_user(combining, "Lantern-8812").code(), "<no error>");
+  EXPECT_TRUE(logged_in(login(combining, "Lantern-8812")));
+  const std::string upper = "\xc3\x84rger@example.org";  // Ärger
+  ASSERT_EQ(register_user(upper, "Lantern-8812").code(), "<no error>");
+  EXPECT_FALSE(logged_in(login("\xc3\xa4rger@example.org", "Lantern-8812")));  // ärger
+  EXPECT_TRUE(logged_in(login("\xc3\x84RGER@EXAMPLE.ORG", "Lantern-8812")));
+}
+
 TEST_F(HostileCredentials, RefusesEmailsWithControlCharactersOrInnerSpaces) {
   for (const std::string& email :
        {std::string("a b@example.org"), std::string("ab@exa mple.org"),

@@ -14,6 +14,8 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <thread>
+
 namespace cubeauth::testing {
 namespace {
 
@@ -286,6 +288,51 @@ TEST_F(HostileTokens, LoginByTokenIssuesTokensThatResistTampering) {
   std::string tampered = issued;
   tampered[tampered.find('.') + 3] ^= 1;
   EXPECT_EQ(verify_status(tampered), 401u);
+}
+
+std::size_t count_of(const std::string& text, std::string_view part) {
+  std::size_t count = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) {
+    ++count;
+  }
+  return count;
+}
+
+TEST(HostileTokenLog, LogsOneLineWithTheReasonPerRefusedTokenButNeverTheToken) {
+  // A server of its own: the shared one may still be writing lines of other tests.
+  Cubeauth server(hostile_environment());
+  auto& process = server.process();
+  const auto verify_status = [&server](const std::string& jwt) {
+    const auto response =
+        http_request(server.port(), "GET", "/auth/verify-connectycube?token=" + url_encode(jwt));
+    return response ? response->result_int() : 0u;
+  };
+  const std::string expired = token(hs256(), claims(-60));
+  auto tampered = token(hs256(), claims());
+  char& first = tampered[tampered.rfind('.') + 1];  // all 6 bits count: still canonical
+  first = first == 'A' ? 'B' : 'A';
+  const std::string other_algorithm = token({{"alg", "HS512"}}, claims(), kSecret, EVP_sha512());
+  const std::string marker = "Zq7marker";
+  EXPECT_EQ(verify_status(expired), 401u);
+  EXPECT_EQ(verify_status(tampered), 401u);
+  EXPECT_EQ(verify_status(other_algorithm), 401u);
+  EXPECT_EQ(verify_status(marker + ".not.a-token"), 401u);
+  EXPECT_EQ(verify_status(""), 401u);
+  std::string output;
+  for (int i = 0; i < 100 && count_of(output, "verify: token refused") < 5; ++i) {
+    std::this_thread::sleep_for(10ms);
+    output = process.output();
+  }
+  EXPECT_EQ(count_of(output, "verify: token refused"), 5u) << output;
+  EXPECT_NE(output.find("verify: token refused: expired"), std::string::npos);
+  EXPECT_NE(output.find("verify: token refused: bad signature"), std::string::npos);
+  EXPECT_NE(output.find("verify: token refused: algorithm other than HS256"), std::string::npos);
+  EXPECT_NE(output.find("verify: token refused: malformed token"), std::string::npos);
+  EXPECT_NE(output.find("verify: token refused: none given"), std::string::npos);
+  for (const std::string& secret : {expired, tampered, other_algorithm, marker}) {
+    EXPECT_EQ(output.find(secret.substr(secret.size() / 2)), std::string::npos)
+        << "a token reached the log";
+  }
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // and one that takes its time while a shutdown begins.
 #include "http/server.hpp"
 
+#include "http/in_process_server.hpp"
 #include "support/raw_client.hpp"
 
 #include <gtest/gtest.h>
@@ -18,32 +19,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class InProcessServer {
- public:
-  explicit InProcessServer(std::shared_ptr<Router> router) {
-    ServerOptions options;
-    options.address = "127.0.0.1";
-    options.port = 0;
-    options.threads = 2;
-    options.access_log = false;
-    options.shutdown_timeout = 5s;
-    server_ = std::make_unique<Server>(options, std::move(router));
-    auto listening = server_->listen();
-    EXPECT_TRUE(listening);
-    thread_ = std::thread([this] { server_->run(); });
-  }
-  ~InProcessServer() {
-    server_->shutdown();
-    thread_.join();
-  }
-  Server& server() { return *server_; }
-  std::uint16_t port() const { return server_->port(); }
-  std::thread& thread() { return thread_; }
-
- private:
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
-};
+using testing::InProcessServer;
 
 TEST(Server, TurnsAHandlerExceptionIntoALogged500WithoutItsText) {
   auto router = std::make_shared<Router>();

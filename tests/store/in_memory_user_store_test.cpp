@@ -107,5 +107,38 @@ TEST(InMemoryUserStore, DeletingAUserDropsTheirTokensFromTheCount) {
   EXPECT_EQ(store.refresh_token_count(), 0u);
 }
 
+TEST(InMemoryUserStore, FailsTheRelationshipCallsTooAndShowsWhatItHolds) {
+  InMemoryUserStore store;
+  auto a = run_sync(store.create_user(ada()));
+  NewUser grace{"grace@example.com", "Grace", "Hopper", "$2b$10$hash"};
+  auto b = run_sync(store.create_user(grace));
+  ASSERT_TRUE(a.has_value() && b.has_value());
+  NewRelationship request{a->id, b->id, RelationshipStatus::kPending, a->id};
+
+  store.fail_call(0, StoreError::kUnavailable);
+  auto failed = run_sync(store.create_relationship(request));
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_EQ(failed.error(), StoreError::kUnavailable);
+  EXPECT_TRUE(store.relationships().empty());
+
+  auto created = run_sync(store.create_relationship(request));
+  ASSERT_TRUE(created.has_value());
+  EXPECT_EQ(store.relationships(), std::vector{*created});
+
+  store.fail_every_call(StoreError::kInternal);
+  RelationshipChange accept{RelationshipStatus::kFriends, b->id};
+  auto update = run_sync(store.update_relationship(created->id, 1, accept));
+  ASSERT_FALSE(update.has_value());
+  EXPECT_EQ(update.error(), StoreError::kInternal);
+  RelationshipQuery query{a->id, RelationshipView::kOutgoing, std::nullopt, 20};
+  EXPECT_FALSE(run_sync(store.list_relationships(query)).has_value());
+  EXPECT_FALSE(run_sync(store.find_relationship(a->id, b->id)).has_value());
+  EXPECT_FALSE(run_sync(store.set_relationship_dialog(created->id, "d")).has_value());
+  EXPECT_FALSE(run_sync(store.delete_relationship(created->id, 1)).has_value());
+  EXPECT_FALSE(run_sync(store.list_friendships_without_dialog(5)).has_value());
+  store.fail_every_call(std::nullopt);
+  EXPECT_EQ(store.relationships(), std::vector{*created});
+}
+
 }  // namespace
 }  // namespace cubeauth::store::testing

@@ -24,7 +24,11 @@ AuthError from_connectycube(const connectycube::Error& error) {
       if (!details.empty()) {
         details += "; ";
       }
-      details += field == "base" ? message : field + " " + message;
+      if (field != "base") {
+        details += field;
+        details += ' ';
+      }
+      details += message;
     }
   }
   if (!details.empty()) {

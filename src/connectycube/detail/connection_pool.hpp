@@ -31,7 +31,9 @@ struct Connection {
 class ConnectionPool : public boost::asio::execution_context::service {
  public:
   using key_type = ConnectionPool;
-  static inline boost::asio::execution_context::id id;
+  // Asio's service-id idiom: the id's constructor does nothing and cannot throw, though it is
+  // not declared noexcept.
+  static inline boost::asio::execution_context::id id;  // NOLINT(cert-err58-cpp)
 
   explicit ConnectionPool(boost::asio::execution_context& context) : service(context) {}
 

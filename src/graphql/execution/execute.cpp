@@ -2,6 +2,7 @@
 
 #include "common/logging.hpp"
 #include "graphql/execution/serialize.hpp"
+#include "graphql/execution/subscribe.hpp"
 #include "graphql/execution/values.hpp"
 #include "graphql/schema/schema.hpp"
 
@@ -165,7 +166,7 @@ GraphQLError from_field_error(FieldError&& failure) {
   GraphQLError error;
   error.message = std::move(failure.message);
   if (!failure.code.empty()) {
-    error.extensions["code"] = std::move(failure.code);
+    error.extensions["code"] = failure.code;
   }
   for (auto& entry : failure.extensions) {
     error.extensions[entry.key()] = std::move(entry.value());
@@ -250,40 +251,118 @@ class Executor {
     return std::move(response_);
   }
 
- private:
-  // Spec 6.1.1 GetOperation.
-  const ast::OperationDefinition* find_operation() {
-    const ast::OperationDefinition* found = nullptr;
-    std::size_t count = 0;
-    for (const ast::Definition& definition : document_.definitions) {
-      const auto* operation = std::get_if<ast::OperationDefinition>(&definition);
-      if (operation == nullptr) {
-        continue;
-      }
-      ++count;
-      if (args_.operation_name.empty()) {
-        found = found == nullptr ? operation : found;
-      } else if (operation->name && operation->name->value == args_.operation_name) {
-        found = operation;
-      }
-    }
-    auto fail = [&](std::string message) {
-      response_.errors.push_back(GraphQLError{std::move(message), {}, {}, {}});
-      return nullptr;
+  /// Spec 6.2.3.1 CreateSourceEventStream (graphql-js executeSubscription).
+  asio::awaitable<SourceEventStream> source_stream() {
+    SourceEventStream out;
+    auto request_failure = [&](std::vector<GraphQLError> errors) {
+      out.response.errors = std::move(errors);
+      return std::move(out);
     };
-    if (!args_.operation_name.empty()) {
-      if (found == nullptr) {
-        return fail(fmt::format("Unknown operation named \"{}\".", args_.operation_name));
+    const ast::OperationDefinition* operation = find_operation();
+    if (operation == nullptr) {
+      co_return request_failure(std::move(response_.errors));
+    }
+    root_type_ = schema_.subscription_type();
+    if (root_type_ == nullptr) {
+      co_return request_failure({GraphQLError::at(
+          "Schema is not configured to execute subscription operation.", operation->loc)});
+    }
+    auto variables = coerce_variable_values(schema_, *operation, args_.variables);
+    if (!variables) {
+      co_return request_failure(std::move(variables).error());
+    }
+    variables_ = std::move(variables).value();
+    for (const ast::Definition& definition : document_.definitions) {
+      if (const auto* fragment = std::get_if<ast::FragmentDefinition>(&definition)) {
+        fragments_.emplace(fragment->name.value, fragment);
       }
-      return found;
     }
-    if (count == 0) {
-      return fail("Must provide an operation.");
+    std::vector<const std::string*> visited;
+    collect_fields(root_type_, operation->selection_set, visited, root_groups_);
+    if (root_groups_.empty()) {
+      // Validation counts root fields without variable values; graphql-js 16 throws a
+      // TypeError here, later graphql-js and the spec draft forbid the directives there.
+      std::string subject = operation->name ? "Subscription \"" + operation->name->value + "\""
+                                            : std::string("Anonymous Subscription");
+      co_return request_failure({GraphQLError::at(
+          subject + " must not leave out its top level field with @skip or @include.",
+          operation->loc)});
     }
-    if (count > 1) {
-      return fail("Must provide operation name if query contains multiple operations.");
+
+    // From here on, errors are the root field's: {data: null, errors: [located, with path]}.
+    const FieldGroup& group = root_groups_.front();
+    const ast::Field& node = *group.nodes.front();
+    auto field_failure = [&](GraphQLError error, bool locate) {
+      if (locate || error.locations.empty()) {
+        error.locations.clear();
+        for (const ast::Field* field : group.nodes) {
+          error.locations.push_back(field->loc);
+        }
+      }
+      error.path = {*group.key};
+      out.response.data.emplace(nullptr);
+      out.response.errors.push_back(std::move(error));
+      return std::move(out);
+    };
+    const FieldDefinition* definition = group.definition;
+    if (definition == nullptr) {
+      co_return field_failure(
+          GraphQLError{
+              fmt::format("The subscription field \"{}\" is not defined.", node.name.value),
+              {},
+              {},
+              {}},
+          true);
     }
-    return found;
+    auto arguments =
+        coerce_argument_values(definition->arguments, node.arguments, variables_, node.loc);
+    if (!arguments) {
+      co_return field_failure(std::move(arguments).error(), false);
+    }
+    const Subscriber* subscriber = schema_.subscriber(*definition);
+    if (subscriber == nullptr) {
+      log::error("graphql: no subscriber is bound to {}.{}", root_type_->name(), definition->name);
+      co_return field_failure(internal_error(), true);
+    }
+    const json::storage_ptr storage;
+    const ResolveParams params{root_value_, *arguments, context_,   *definition, *root_type_,
+                               node,        schema_,    variables_, storage};
+    std::optional<SubscribeOutcome> outcome;
+    try {
+      auto pending = (*subscriber)(params);
+      // Named, not a temporary in the co_await's full expression: g++ 12 destroys those twice.
+      SubscribeOutcome result = co_await std::move(pending);
+      outcome.emplace(std::move(result));
+    } catch (const std::exception& exception) {
+      log::error("graphql: subscriber {}.{} threw: {}", root_type_->name(), definition->name,
+                 exception.what());
+    } catch (...) {
+      log::error("graphql: subscriber {}.{} threw a non-standard exception", root_type_->name(),
+                 definition->name);
+    }
+    if (!outcome) {
+      co_return field_failure(internal_error(), true);
+    }
+    if (!*outcome) {
+      co_return field_failure(from_field_error(std::move(*outcome).error()), true);
+    }
+    if (**outcome == nullptr) {
+      log::error("graphql: subscriber {}.{} returned no stream", root_type_->name(),
+                 definition->name);
+      co_return field_failure(internal_error(), true);
+    }
+    out.stream = std::move(**outcome);
+    co_return out;
+  }
+
+ private:
+  const ast::OperationDefinition* find_operation() {
+    auto operation = get_operation(document_, args_.operation_name);
+    if (!operation) {
+      response_.errors.push_back(std::move(operation).error());
+      return nullptr;
+    }
+    return *operation;
   }
 
   // Root fields; for a mutation, stops after a field that suspended (spec 6.2.2: serial).
@@ -795,12 +874,52 @@ asio::awaitable<Response> execute(const ExecutionArgs& args) {
   co_return executor.take();
 }
 
+asio::awaitable<SourceEventStream> create_source_event_stream(const ExecutionArgs& args) {
+  Executor executor(args);
+  SourceEventStream source = co_await executor.source_stream();
+  co_return source;
+}
+
+Result<const ast::OperationDefinition*, GraphQLError> get_operation(
+    const ast::Document& document, std::string_view operation_name) {
+  const ast::OperationDefinition* found = nullptr;
+  std::size_t count = 0;
+  for (const ast::Definition& definition : document.definitions) {
+    const auto* operation = std::get_if<ast::OperationDefinition>(&definition);
+    if (operation == nullptr) {
+      continue;
+    }
+    ++count;
+    if (operation_name.empty()) {
+      found = found == nullptr ? operation : found;
+    } else if (operation->name && operation->name->value == operation_name) {
+      found = operation;
+    }
+  }
+  auto fail = [](std::string message) {
+    return unexpected(GraphQLError{std::move(message), {}, {}, {}});
+  };
+  if (!operation_name.empty()) {
+    if (found == nullptr) {
+      return fail(fmt::format("Unknown operation named \"{}\".", operation_name));
+    }
+    return found;
+  }
+  if (count == 0) {
+    return fail("Must provide an operation.");
+  }
+  if (count > 1) {
+    return fail("Must provide operation name if query contains multiple operations.");
+  }
+  return found;
+}
+
 Response execute_blocking(const ExecutionArgs& args) {
   Executor executor(args);
   if (!executor.start()) {
     asio::io_context io;
     std::exception_ptr failure;
-    asio::co_spawn(io, executor.finish(), [&](std::exception_ptr error) { failure = error; });
+    asio::co_spawn(io, executor.finish(), [&](std::exception_ptr error) { failure = std::move(error); });
     io.run();
     if (failure) {
       std::rethrow_exception(failure);

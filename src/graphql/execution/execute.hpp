@@ -12,11 +12,13 @@
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
+#include <memory>
 #include <string_view>
 
 namespace cubeauth::graphql {
 
 class Schema;
+class EventStream;  // graphql/execution/subscribe.hpp
 
 struct ExecutionArgs {
   const Schema& schema;
@@ -35,5 +37,22 @@ boost::asio::awaitable<Response> execute(const ExecutionArgs& args);
 /// The same, for callers without an event loop (tests, tools, benchmarks): asynchronous
 /// resolvers, if any, run on a private io_context until done.
 Response execute_blocking(const ExecutionArgs& args);
+
+/// Spec 6.1.1 GetOperation: the operation named `operation_name`, or the document's only one
+/// when the name is empty; otherwise graphql-js's request error.
+Result<const ast::OperationDefinition*, GraphQLError> get_operation(
+    const ast::Document& document, std::string_view operation_name);
+
+/// Spec 6.2.3.1 CreateSourceEventStream for a subscription operation: coerces the variables,
+/// collects the root field (with @skip/@include), coerces its arguments and calls its
+/// Subscriber with `args.root_value` as parent. Either `stream` is set, or `response` holds
+/// the errors: without data for request errors (variables, no subscription type, no root
+/// field left), with data null for the root field's error (arguments, no Subscriber bound,
+/// the Subscriber's FieldError or exception), located with its path.
+struct SourceEventStream {
+  std::shared_ptr<EventStream> stream;
+  Response response;
+};
+boost::asio::awaitable<SourceEventStream> create_source_event_stream(const ExecutionArgs& args);
 
 }  // namespace cubeauth::graphql

@@ -21,6 +21,9 @@ json::value ref(const void* pointer) {
 json::value ref_or_null(const void* pointer) { return pointer == nullptr ? json::value() : ref(pointer); }
 template <class T>
 const T& deref(const json::value& value) {
+  // The number is a pointer that ref() stored and only these resolvers read back: turning it
+  // into a pointer again is the point, not an accident the optimiser should be spared.
+  // NOLINTNEXTLINE(performance-no-int-to-ptr)
   return *reinterpret_cast<const T*>(static_cast<std::uintptr_t>(value.to_number<std::uint64_t>()));
 }
 

@@ -14,7 +14,7 @@ namespace cubeauth::graphql {
 
 struct ParseOptions {
   /// Longest accepted source, in bytes.
-  std::size_t max_document_bytes = 1024 * 1024;
+  std::size_t max_document_bytes = std::size_t{1024} * 1024;
   /// Most tokens accepted (graphql-js `maxTokens`), <EOF> not counted.
   std::size_t max_tokens = 100'000;
   /// Deepest nesting of selection sets, list/object values and list types.

@@ -8,7 +8,7 @@ namespace cubeauth::graphql {
 
 struct RequestLimits {
   /// Longest query text accepted, in bytes.
-  std::size_t max_document_bytes = 64 * 1024;
+  std::size_t max_document_bytes = std::size_t{64} * 1024;
   /// Most lexical tokens in the query text (graphql-js maxTokens).
   std::size_t max_tokens = 10'000;
   /// Deepest nesting of field selections in an operation, fragments expanded

@@ -93,6 +93,32 @@ boost::asio::awaitable<Response> Service::execute_request(std::string_view query
   co_return response;
 }
 
+boost::asio::awaitable<Result<std::unique_ptr<Subscription>, Response>> Service::subscribe(
+    std::string_view query, const boost::json::object& variables, std::string_view operation_name,
+    std::shared_ptr<RequestContext> context) const {
+  if (query.size() > options_.limits.max_document_bytes) {
+    co_return unexpected(request_error({GraphQLError{
+        fmt::format("Syntax Error: Document is larger than {} bytes. Parsing aborted.",
+                    options_.limits.max_document_bytes),
+        {},
+        {},
+        {}}}));
+  }
+  std::shared_ptr<const PreparedDocument> prepared = prepare(query);
+  if (!prepared->errors.empty()) {
+    co_return unexpected(request_error(prepared->errors));
+  }
+  SubscribeArgs args;
+  args.schema = schema_;
+  args.document = std::shared_ptr<const ast::Document>(prepared, &prepared->document);
+  args.operation_name = std::string(operation_name);
+  args.variables = variables;
+  args.context = std::move(context);
+  args.root_value = options_.root_value;
+  auto outcome = co_await graphql::subscribe(std::move(args));
+  co_return outcome;
+}
+
 Response Service::execute_request_blocking(std::string_view query,
                                            const boost::json::object& variables,
                                            std::string_view operation_name,

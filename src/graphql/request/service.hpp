@@ -4,6 +4,7 @@
 #pragma once
 
 #include "graphql/execution/resolver.hpp"
+#include "graphql/execution/subscribe.hpp"
 #include "graphql/request/document_cache.hpp"
 #include "graphql/request/limits.hpp"
 #include "graphql/response/response.hpp"
@@ -42,6 +43,18 @@ class Service {
   Response execute_request_blocking(std::string_view query, const boost::json::object& variables,
                                     std::string_view operation_name,
                                     RequestContext& context) const;
+
+  /// graphql-transport-ws's "subscribe": parses (cache), validates and checks limits like
+  /// execute_request. Request errors (syntax, validation, limits, variables, unknown
+  /// operation) come back as the unexpected Response (errors only, no data). Otherwise a
+  /// Subscription: a query or mutation yields its one Response then nullopt; a
+  /// subscription calls the root field's Subscriber (a FieldError there, or no
+  /// Subscriber bound, yields one Response {data: null, errors: [...]} then nullopt) and
+  /// then one Response per event. The Subscription owns `context` and everything it needs
+  /// (prepared document, coerced variables) and may outlive the call.
+  boost::asio::awaitable<Result<std::unique_ptr<Subscription>, Response>> subscribe(
+      std::string_view query, const boost::json::object& variables, std::string_view operation_name,
+      std::shared_ptr<RequestContext> context) const;
 
   /// The prepared form of `query`: from the cache, or parsed, validated and checked now.
   std::shared_ptr<const PreparedDocument> prepare(std::string_view query) const;

@@ -187,7 +187,7 @@ class SchemaBuilder {
         break;
     }
     type->loc_ = name.loc;
-    pending_types_.push_back({name.value, PendingType{type, &definition, {}, introspection}});
+    pending_types_.emplace_back(name.value, PendingType{type, &definition, {}, introspection});
     definition_order_.push_back(type);
   }
 

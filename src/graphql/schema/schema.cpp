@@ -201,4 +201,33 @@ Result<void, std::string> Schema::bind(std::string_view coordinate, Resolver res
   return {};
 }
 
+Result<void, std::string> Schema::bind_subscriber(std::string_view coordinate,
+                                                  Subscriber subscriber) {
+  auto refuse = [&](std::string_view reason) {
+    return unexpected("cannot bind a subscriber to \"" + std::string(coordinate) +
+                      "\": " + std::string(reason));
+  };
+  if (subscription_ == nullptr) {
+    return refuse("the schema has no subscription type");
+  }
+  const auto dot = coordinate.find('.');
+  if (dot == std::string_view::npos || coordinate.substr(0, dot) != subscription_->name()) {
+    return refuse("not a field of the subscription type " + subscription_->name());
+  }
+  FieldDefinition* field = mutable_field(coordinate);
+  if (field == nullptr) {
+    return refuse("no such field");
+  }
+  if (!subscriber) {
+    return refuse("empty subscriber");
+  }
+  subscribers_.insert_or_assign(field, std::move(subscriber));
+  return {};
+}
+
+const Subscriber* Schema::subscriber(const FieldDefinition& field) const {
+  auto it = subscribers_.find(&field);
+  return it == subscribers_.end() ? nullptr : &it->second;
+}
+
 }  // namespace cubeauth::graphql

@@ -4,6 +4,7 @@
 
 #include "common/result.hpp"
 #include "graphql/error/graphql_error.hpp"
+#include "graphql/execution/subscribe.hpp"
 #include "graphql/schema/types.hpp"
 
 #include <deque>
@@ -78,6 +79,13 @@ class Schema {
   /// engine's own: their answers depend on the schema alone, which lets the Service remember
   /// them. Bind before the schema is shared between threads.
   Result<void, std::string> bind(std::string_view coordinate, Resolver resolver);
+  /// Binds the Subscriber (the source event stream, spec 6.2.3.1) of "Subscription.field", a
+  /// field of the subscription root type. Fails (with a readable reason) for any other
+  /// coordinate, like bind. The field's resolver, if bound, maps each event.
+  Result<void, std::string> bind_subscriber(std::string_view coordinate, Subscriber subscriber);
+  /// The Subscriber bound to a field of the subscription root type, or nullptr.
+  const Subscriber* subscriber(const FieldDefinition& field) const;
+
   /// The field a coordinate names, or nullptr.
   FieldDefinition* mutable_field(std::string_view coordinate);
 
@@ -95,6 +103,7 @@ class Schema {
   std::vector<const DirectiveDefinition*> directive_order_;
   std::unordered_map<const NamedType*, std::vector<const ObjectType*>> possible_types_;
   std::unordered_map<const NamedType*, std::vector<const InterfaceType*>> interface_implementations_;
+  std::unordered_map<const FieldDefinition*, Subscriber> subscribers_;
   std::unique_ptr<FieldDefinition> meta_fields_[3];
   const FieldDefinition* typename_field_ = nullptr;
   const FieldDefinition* schema_field_ = nullptr;

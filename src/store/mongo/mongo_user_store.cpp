@@ -2,6 +2,8 @@
 
 #include <mongoc/mongoc.h>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <boost/asio/thread_pool.hpp>
 #include <mutex>
@@ -12,7 +14,9 @@
 #include "common/logging.hpp"
 #include "store/detail/availability.hpp"
 #include "store/detail/millis.hpp"
+#include "store/detail/relationship_pair.hpp"
 #include "store/email.hpp"
+#include "store/mongo/relationship_document.hpp"
 #include "store/mongo/user_document.hpp"
 #include "store/object_id.hpp"
 #include "store/roles.hpp"
@@ -24,6 +28,8 @@ constexpr std::int32_t kDuplicateKey = 11000;
 constexpr const char* kCollection = "users";
 // Mongoose's collection name for a model RefreshToken.
 constexpr const char* kTokens = "refreshtokens";
+// Issue 10: one document per pair of users.
+constexpr const char* kRelationships = "relationships";
 // Mongoose's name for the index of `email: {unique: true}`.
 constexpr const char* kEmailIndex = "email_1";
 
@@ -295,8 +301,12 @@ class MongoUserStore final : public UserStore {
     }
     auto work =
         [this, id = canonical_object_id(id)](mongoc_client_t* client) -> Result<void, StoreError> {
-      // Tokens first too: a retry after a failure part-way leaves nothing behind.
+      // Tokens and relationships first too: a retry after a failure part-way
+      // leaves nothing behind.
       if (auto done = delete_tokens(client, "userId", id); !done) {
+        return done;
+      }
+      if (auto done = delete_relationships_of(client, id); !done) {
         return done;
       }
       Collection users(client, database_);
@@ -313,8 +323,11 @@ class MongoUserStore final : public UserStore {
       if (count_in(reply.get(), "deletedCount") == 0) {
         return unexpected(StoreError::kNotFound);
       }
-      // And after: a token created while the user was being removed.
-      return delete_tokens(client, "userId", id);
+      // And after: a token or relationship created while the user was being removed.
+      if (auto done = delete_tokens(client, "userId", id); !done) {
+        return done;
+      }
+      return delete_relationships_of(client, id);
     };
     co_return co_await run(std::move(work));
   }
@@ -550,6 +563,305 @@ class MongoUserStore final : public UserStore {
     co_return co_await run(std::move(work));
   }
 
+  boost::asio::awaitable<Result<std::optional<Relationship>, StoreError>> find_relationship(
+      std::string user_a, std::string user_b) override {
+    auto pair = detail::ordered_ids(user_a, user_b);
+    if (!pair) {
+      co_return std::optional<Relationship>();
+    }
+    auto work = [this, pair = std::move(*pair)](
+                    mongoc_client_t* client) -> Result<std::optional<Relationship>, StoreError> {
+      Doc filter;
+      append_oid(filter.get(), "userLow", pair.first);
+      append_oid(filter.get(), "userHigh", pair.second);
+      return find_one_relationship(client, filter.get());
+    };
+    co_return co_await run(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<Relationship, StoreError>> create_relationship(
+      NewRelationship input) override {
+    auto pair = detail::canonical_pair(input);
+    if (!pair) {
+      co_return unexpected(pair.error());
+    }
+    Relationship relationship;
+    relationship.created_at = detail::now_millis();
+    relationship.updated_at = relationship.created_at;
+    relationship.id = new_object_id(relationship.created_at);
+    relationship.user_low = std::move(pair->user_low);
+    relationship.user_high = std::move(pair->user_high);
+    relationship.status = input.status;
+    relationship.acted_by = std::move(pair->acted_by);
+    relationship.version = 1;
+    auto work = [this, relationship = std::move(relationship)](
+                    mongoc_client_t* client) -> Result<Relationship, StoreError> {
+      auto both = both_users_exist(client, relationship);
+      if (!both) {
+        return unexpected(both.error());
+      }
+      if (!*both) {
+        return unexpected(StoreError::kNotFound);
+      }
+      Collection relationships(client, database_, kRelationships);
+      Doc document;
+      mongo::append_new_relationship(document.get(), relationship);
+      Doc reply;
+      bson_error_t error;
+      if (!mongoc_collection_insert_one(relationships.get(), document.get(), nullptr, reply.get(),
+                                        &error)) {
+        // The unique index on {userLow, userHigh}: the pair has one already.
+        if (error.code == kDuplicateKey) {
+          return unexpected(StoreError::kConflict);
+        }
+        return unexpected(failure(error, "insert relationship"));
+      }
+      // delete_user removes the user, then the user's relationships: one inserted
+      // after that is seen here, without its user, and removed by us.
+      both = both_users_exist(client, relationship);
+      if (!both) {
+        return unexpected(both.error());
+      }
+      if (!*both) {
+        Doc selector;
+        append_oid(selector.get(), "_id", relationship.id);
+        (void)delete_relationships(client, selector.get());
+        return unexpected(StoreError::kNotFound);
+      }
+      return relationship;
+    };
+    co_return co_await run(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<Relationship, StoreError>> update_relationship(
+      std::string id, std::int64_t expected_version, RelationshipChange change) override {
+    if (!is_object_id(id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    if (!is_object_id(change.acted_by)) {
+      log::error("mongodb: update_relationship refused an actor that is no user id");
+      co_return unexpected(StoreError::kInternal);
+    }
+    auto work = [this, id = canonical_object_id(id), expected_version,
+                 status = std::string(to_string(change.status)),
+                 actor = canonical_object_id(change.acted_by)](
+                    mongoc_client_t* client) -> Result<Relationship, StoreError> {
+      // The compare-and-set: only the version read matches, and only with an
+      // actor who is one of the pair.
+      Doc filter;
+      append_oid(filter.get(), "_id", id);
+      BSON_APPEND_INT64(filter.get(), "version", expected_version);
+      bson_t either;
+      bson_t low;
+      bson_t high;
+      BSON_APPEND_ARRAY_BEGIN(filter.get(), "$or", &either);
+      BSON_APPEND_DOCUMENT_BEGIN(&either, "0", &low);
+      append_oid(&low, "userLow", actor);
+      bson_append_document_end(&either, &low);
+      BSON_APPEND_DOCUMENT_BEGIN(&either, "1", &high);
+      append_oid(&high, "userHigh", actor);
+      bson_append_document_end(&either, &high);
+      bson_append_array_end(filter.get(), &either);
+      Doc update;
+      bson_t set;
+      BSON_APPEND_DOCUMENT_BEGIN(update.get(), "$set", &set);
+      BSON_APPEND_UTF8(&set, "status", status.c_str());
+      append_oid(&set, "actedBy", actor);
+      BSON_APPEND_DATE_TIME(&set, "updatedAt", detail::to_millis(detail::now_millis()));
+      bson_append_document_end(update.get(), &set);
+      bson_t inc;
+      BSON_APPEND_DOCUMENT_BEGIN(update.get(), "$inc", &inc);
+      BSON_APPEND_INT64(&inc, "version", 1);
+      bson_append_document_end(update.get(), &inc);
+      auto changed = modify_relationship(client, filter.get(), update.get());
+      if (!changed) {
+        return unexpected(changed.error());
+      }
+      if (*changed) {
+        return std::move(**changed);
+      }
+      auto stored = relationship_by_id(client, id);
+      if (!stored) {
+        return unexpected(stored.error());
+      }
+      if (!*stored) {
+        return unexpected(StoreError::kNotFound);
+      }
+      if ((*stored)->user_low != actor && (*stored)->user_high != actor) {
+        log::error("mongodb: update_relationship refused an actor outside the pair");
+        return unexpected(StoreError::kInternal);
+      }
+      return unexpected(StoreError::kConflict);
+    };
+    co_return co_await run(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> delete_relationship(
+      std::string id, std::int64_t expected_version) override {
+    if (!is_object_id(id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    auto work = [this, id = canonical_object_id(id),
+                 expected_version](mongoc_client_t* client) -> Result<void, StoreError> {
+      Doc selector;
+      append_oid(selector.get(), "_id", id);
+      BSON_APPEND_INT64(selector.get(), "version", expected_version);
+      Collection relationships(client, database_, kRelationships);
+      Doc reply;
+      bson_error_t error;
+      if (!mongoc_collection_delete_one(relationships.get(), selector.get(), nullptr, reply.get(),
+                                        &error)) {
+        return unexpected(failure(error, "delete relationship"));
+      }
+      if (count_in(reply.get(), "deletedCount") == 1) {
+        return {};
+      }
+      auto stored = relationship_by_id(client, id);
+      if (!stored) {
+        return unexpected(stored.error());
+      }
+      return unexpected(*stored ? StoreError::kConflict : StoreError::kNotFound);
+    };
+    co_return co_await run(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<Relationship, StoreError>> set_relationship_dialog(
+      std::string id, std::string dialog_id) override {
+    if (!is_object_id(id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    auto work = [this, id = canonical_object_id(id), dialog_id = std::move(dialog_id)](
+                    mongoc_client_t* client) -> Result<Relationship, StoreError> {
+      // Only friends without a dialog match (null matches a missing field).
+      Doc filter;
+      append_oid(filter.get(), "_id", id);
+      BSON_APPEND_UTF8(filter.get(), "status", "friends");
+      BSON_APPEND_NULL(filter.get(), "dialogId");
+      Doc update;
+      bson_t set;
+      BSON_APPEND_DOCUMENT_BEGIN(update.get(), "$set", &set);
+      BSON_APPEND_UTF8(&set, "dialogId", dialog_id.c_str());
+      bson_append_document_end(update.get(), &set);
+      auto changed = modify_relationship(client, filter.get(), update.get());
+      if (!changed) {
+        return unexpected(changed.error());
+      }
+      if (*changed) {
+        return std::move(**changed);
+      }
+      // Nothing changed: gone, not friends, or a dialog recorded first (then that one).
+      auto stored = relationship_by_id(client, id);
+      if (!stored) {
+        return unexpected(stored.error());
+      }
+      if (!*stored) {
+        return unexpected(StoreError::kNotFound);
+      }
+      if ((*stored)->status != RelationshipStatus::kFriends) {
+        return unexpected(StoreError::kConflict);
+      }
+      return std::move(**stored);
+    };
+    co_return co_await run(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<RelationshipPage, StoreError>> list_relationships(
+      RelationshipQuery query) override {
+    if (query.limit == 0 || !is_object_id(query.user_id) ||
+        (query.after_id && !is_object_id(*query.after_id))) {
+      co_return RelationshipPage{};
+    }
+    auto work = [this, query = std::move(query)](
+                    mongoc_client_t* client) -> Result<RelationshipPage, StoreError> {
+      const std::string user = canonical_object_id(query.user_id);
+      // Either side of the pair: each branch walks its {user, status, _id} index,
+      // and the server merges them in _id order.
+      Doc filter;
+      bson_t either;
+      bson_t low;
+      bson_t high;
+      BSON_APPEND_ARRAY_BEGIN(filter.get(), "$or", &either);
+      BSON_APPEND_DOCUMENT_BEGIN(&either, "0", &low);
+      append_oid(&low, "userLow", user);
+      bson_append_document_end(&either, &low);
+      BSON_APPEND_DOCUMENT_BEGIN(&either, "1", &high);
+      append_oid(&high, "userHigh", user);
+      bson_append_document_end(&either, &high);
+      bson_append_array_end(filter.get(), &either);
+      switch (query.view) {
+        case RelationshipView::kFriends:
+          BSON_APPEND_UTF8(filter.get(), "status", "friends");
+          break;
+        case RelationshipView::kIncoming: {
+          BSON_APPEND_UTF8(filter.get(), "status", "pending");
+          bson_t other;
+          BSON_APPEND_DOCUMENT_BEGIN(filter.get(), "actedBy", &other);
+          append_oid(&other, "$ne", user);
+          bson_append_document_end(filter.get(), &other);
+          break;
+        }
+        case RelationshipView::kOutgoing:
+          BSON_APPEND_UTF8(filter.get(), "status", "pending");
+          append_oid(filter.get(), "actedBy", user);
+          break;
+        case RelationshipView::kBlocked:
+          BSON_APPEND_UTF8(filter.get(), "status", "blocked");
+          append_oid(filter.get(), "actedBy", user);
+          break;
+      }
+      if (query.after_id) {
+        bson_t range;
+        BSON_APPEND_DOCUMENT_BEGIN(filter.get(), "_id", &range);
+        append_oid(&range, "$gt", canonical_object_id(*query.after_id));
+        bson_append_document_end(filter.get(), &range);
+      }
+      Doc options;
+      bson_t sort;
+      BSON_APPEND_DOCUMENT_BEGIN(options.get(), "sort", &sort);
+      BSON_APPEND_INT32(&sort, "_id", 1);
+      bson_append_document_end(options.get(), &sort);
+      // One more than asked: whether another page follows.
+      BSON_APPEND_INT64(options.get(), "limit", static_cast<std::int64_t>(query.limit) + 1);
+      auto found = find_relationships(client, filter.get(), options.get());
+      if (!found) {
+        return unexpected(found.error());
+      }
+      RelationshipPage page;
+      for (auto& relationship : *found) {
+        if (page.items.size() == query.limit) {
+          page.next_after_id = page.items.back().id;
+          break;
+        }
+        page.items.push_back(std::move(relationship));
+      }
+      return page;
+    };
+    co_return co_await run(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<std::vector<Relationship>, StoreError>>
+  list_friendships_without_dialog(std::size_t limit) override {
+    if (limit == 0) {
+      co_return std::vector<Relationship>();
+    }
+    auto work = [this,
+                 limit](mongoc_client_t* client) -> Result<std::vector<Relationship>, StoreError> {
+      Doc filter;
+      BSON_APPEND_UTF8(filter.get(), "status", "friends");
+      BSON_APPEND_NULL(filter.get(), "dialogId");
+      Doc options;
+      bson_t sort;
+      BSON_APPEND_DOCUMENT_BEGIN(options.get(), "sort", &sort);
+      BSON_APPEND_INT32(&sort, "updatedAt", 1);
+      BSON_APPEND_INT32(&sort, "_id", 1);
+      bson_append_document_end(options.get(), &sort);
+      BSON_APPEND_INT64(options.get(), "limit",
+                        static_cast<std::int64_t>(std::min<std::size_t>(limit, 1U << 30)));
+      return find_relationships(client, filter.get(), options.get());
+    };
+    co_return co_await run(std::move(work));
+  }
+
   boost::asio::awaitable<Result<void, StoreError>> health() override {
     auto work = [this](mongoc_client_t* client) { return ping(client); };
     auto task = [this, work = std::move(work)]() mutable { return with_client(work, false); };
@@ -768,6 +1080,158 @@ class MongoUserStore final : public UserStore {
     return {};
   }
 
+  /// Whether both users of the pair exist: one find on {_id: {$in: [low, high]}}.
+  Result<bool, StoreError> both_users_exist(mongoc_client_t* client,
+                                            const Relationship& relationship) {
+    Collection users(client, database_);
+    Doc filter;
+    bson_t id;
+    bson_t in;
+    BSON_APPEND_DOCUMENT_BEGIN(filter.get(), "_id", &id);
+    BSON_APPEND_ARRAY_BEGIN(&id, "$in", &in);
+    append_oid(&in, "0", relationship.user_low);
+    append_oid(&in, "1", relationship.user_high);
+    bson_append_array_end(&id, &in);
+    bson_append_document_end(filter.get(), &id);
+    Doc options;
+    bson_t projection;
+    BSON_APPEND_DOCUMENT_BEGIN(options.get(), "projection", &projection);
+    BSON_APPEND_INT32(&projection, "_id", 1);
+    bson_append_document_end(options.get(), &projection);
+    mongoc_cursor_t* cursor =
+        mongoc_collection_find_with_opts(users.get(), filter.get(), options.get(), nullptr);
+    int found = 0;
+    const bson_t* document = nullptr;
+    while (mongoc_cursor_next(cursor, &document)) {
+      ++found;
+    }
+    bson_error_t error;
+    const bool failed = mongoc_cursor_error(cursor, &error);
+    mongoc_cursor_destroy(cursor);
+    if (failed) {
+      return unexpected(failure(error, "find the users of a relationship"));
+    }
+    return found == 2;
+  }
+
+  /// Every relationship matching `filter`, read with `options` (sort, limit).
+  Result<std::vector<Relationship>, StoreError> find_relationships(mongoc_client_t* client,
+                                                                   const bson_t* filter,
+                                                                   const bson_t* options) {
+    Collection relationships(client, database_, kRelationships);
+    mongoc_cursor_t* cursor =
+        mongoc_collection_find_with_opts(relationships.get(), filter, options, nullptr);
+    std::vector<Relationship> out;
+    bool malformed = false;
+    const bson_t* document = nullptr;
+    while (mongoc_cursor_next(cursor, &document)) {
+      auto relationship = mongo::read_relationship(document);
+      if (!relationship) {
+        malformed = true;
+        break;
+      }
+      out.push_back(std::move(*relationship));
+    }
+    bson_error_t error;
+    const bool failed = mongoc_cursor_error(cursor, &error);
+    mongoc_cursor_destroy(cursor);
+    if (failed) {
+      return unexpected(failure(error, "find relationships"));
+    }
+    if (malformed) {
+      log::error("mongodb: a document in {}.{} is no relationship this store wrote", database_,
+                 kRelationships);
+      return unexpected(StoreError::kInternal);
+    }
+    return out;
+  }
+
+  Result<std::optional<Relationship>, StoreError> find_one_relationship(mongoc_client_t* client,
+                                                                        const bson_t* filter) {
+    Doc options;
+    BSON_APPEND_INT64(options.get(), "limit", 1);
+    auto found = find_relationships(client, filter, options.get());
+    if (!found) {
+      return unexpected(found.error());
+    }
+    if (found->empty()) {
+      return std::optional<Relationship>();
+    }
+    return std::optional<Relationship>(std::move(found->front()));
+  }
+
+  Result<std::optional<Relationship>, StoreError> relationship_by_id(mongoc_client_t* client,
+                                                                     const std::string& id) {
+    Doc filter;
+    append_oid(filter.get(), "_id", id);
+    return find_one_relationship(client, filter.get());
+  }
+
+  /// findAndModify returning the document after `update`; nullopt when nothing
+  /// matched `filter`.
+  Result<std::optional<Relationship>, StoreError> modify_relationship(mongoc_client_t* client,
+                                                                      const bson_t* filter,
+                                                                      const bson_t* update) {
+    Collection relationships(client, database_, kRelationships);
+    mongoc_find_and_modify_opts_t* options = mongoc_find_and_modify_opts_new();
+    mongoc_find_and_modify_opts_set_update(options, update);
+    mongoc_find_and_modify_opts_set_flags(options, MONGOC_FIND_AND_MODIFY_RETURN_NEW);
+    Doc reply;
+    bson_error_t error;
+    const bool ok = mongoc_collection_find_and_modify_with_opts(relationships.get(), filter,
+                                                                options, reply.get(), &error);
+    mongoc_find_and_modify_opts_destroy(options);
+    if (!ok) {
+      return unexpected(failure(error, "update relationship"));
+    }
+    bson_iter_t value;
+    if (!bson_iter_init_find(&value, reply.get(), "value") || !BSON_ITER_HOLDS_DOCUMENT(&value)) {
+      return std::optional<Relationship>();
+    }
+    std::uint32_t length = 0;
+    const std::uint8_t* data = nullptr;
+    bson_iter_document(&value, &length, &data);
+    bson_t found;
+    std::optional<Relationship> relationship;
+    if (bson_init_static(&found, data, length)) {
+      relationship = mongo::read_relationship(&found);
+    }
+    if (!relationship) {
+      log::error("mongodb: findAndModify on {}.{} answered no relationship", database_,
+                 kRelationships);
+      return unexpected(StoreError::kInternal);
+    }
+    return relationship;
+  }
+
+  Result<void, StoreError> delete_relationships(mongoc_client_t* client, const bson_t* filter) {
+    Collection relationships(client, database_, kRelationships);
+    Doc reply;
+    bson_error_t error;
+    if (!mongoc_collection_delete_many(relationships.get(), filter, nullptr, reply.get(), &error)) {
+      return unexpected(failure(error, "delete relationships"));
+    }
+    return {};
+  }
+
+  /// Deletes every relationship the user is in (either side).
+  Result<void, StoreError> delete_relationships_of(mongoc_client_t* client,
+                                                   const std::string& user_id) {
+    Doc filter;
+    bson_t either;
+    bson_t low;
+    bson_t high;
+    BSON_APPEND_ARRAY_BEGIN(filter.get(), "$or", &either);
+    BSON_APPEND_DOCUMENT_BEGIN(&either, "0", &low);
+    append_oid(&low, "userLow", user_id);
+    bson_append_document_end(&either, &low);
+    BSON_APPEND_DOCUMENT_BEGIN(&either, "1", &high);
+    append_oid(&high, "userHigh", user_id);
+    bson_append_document_end(&either, &high);
+    bson_append_array_end(filter.get(), &either);
+    return delete_relationships(client, filter.get());
+  }
+
   Result<std::optional<User>, StoreError> find_matching_case_insensitively(
       mongoc_collection_t* users, const std::string& key) {
     Doc filter;
@@ -830,6 +1294,9 @@ class MongoUserStore final : public UserStore {
     if (auto ready = ensure_token_indexes(client); !ready) {
       return ready;
     }
+    if (auto ready = ensure_relationship_indexes(client); !ready) {
+      return ready;
+    }
     email_index_ready_ = true;
     return {};
   }
@@ -878,6 +1345,59 @@ class MongoUserStore final : public UserStore {
           "mongodb: the indexes of {}.{} could not be created ({}); refresh tokens work, "
           "more slowly",
           database_, kTokens, error.message);
+    }
+    return {};
+  }
+
+  /// createIndexes on relationships: {userLow, userHigh} unique (one record per
+  /// pair), {userLow, status, _id} and {userHigh, status, _id} (each side's lists
+  /// in id order), {status, dialogId, updatedAt} (friendships without a dialog).
+  Result<void, StoreError> ensure_relationship_indexes(mongoc_client_t* client) {
+    struct Index {
+      const char* name;
+      std::array<const char*, 3> fields;
+      bool unique;
+    };
+    constexpr std::array<Index, 4> kIndexes = {{
+        {"userLow_1_userHigh_1", {"userLow", "userHigh", nullptr}, true},
+        {"userLow_1_status_1__id_1", {"userLow", "status", "_id"}, false},
+        {"userHigh_1_status_1__id_1", {"userHigh", "status", "_id"}, false},
+        {"status_1_dialogId_1_updatedAt_1", {"status", "dialogId", "updatedAt"}, false},
+    }};
+    Doc command;
+    BSON_APPEND_UTF8(command.get(), "createIndexes", kRelationships);
+    bson_t indexes;
+    BSON_APPEND_ARRAY_BEGIN(command.get(), "indexes", &indexes);
+    for (std::size_t i = 0; i < kIndexes.size(); ++i) {
+      const std::string position = std::to_string(i);
+      bson_t index;
+      bson_t key;
+      BSON_APPEND_DOCUMENT_BEGIN(&indexes, position.c_str(), &index);
+      BSON_APPEND_DOCUMENT_BEGIN(&index, "key", &key);
+      for (const char* field : kIndexes[i].fields) {
+        if (field != nullptr) {
+          BSON_APPEND_INT32(&key, field, 1);
+        }
+      }
+      bson_append_document_end(&index, &key);
+      BSON_APPEND_UTF8(&index, "name", kIndexes[i].name);
+      if (kIndexes[i].unique) {
+        BSON_APPEND_BOOL(&index, "unique", true);
+      }
+      bson_append_document_end(&indexes, &index);
+    }
+    bson_append_array_end(command.get(), &indexes);
+
+    bson_error_t error;
+    if (!write_command(client, command, error)) {
+      const StoreError kind = failure(error, "create the relationship indexes");
+      if (kind == StoreError::kUnavailable) {
+        return unexpected(kind);
+      }
+      log::warn(
+          "mongodb: the indexes of {}.{} could not be created ({}); racing requests from both "
+          "sides of a pair may store it twice",
+          database_, kRelationships, error.message);
     }
     return {};
   }

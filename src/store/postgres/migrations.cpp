@@ -46,6 +46,31 @@ constexpr std::array kMigrations = {
               ");"
               "CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id);"
               "CREATE INDEX refresh_tokens_user ON refresh_tokens (user_id);"},
+    // Issue 10. One row per pair, in canonical order (user_low < user_high) under a
+    // unique constraint, so racing requests from both sides meet on one row. The
+    // ids compare bytewise (COLLATE "C"), as ObjectId hex does in every store. Rows
+    // go with either user. The two (user, status, id) indexes serve
+    // list_relationships from either side in id order; the partial one is the
+    // dialog retrier's work list.
+    Migration{3, "relationships",
+              "CREATE TABLE relationships ("
+              "  id text COLLATE \"C\" PRIMARY KEY,"
+              "  user_low text COLLATE \"C\" NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+              "  user_high text COLLATE \"C\" NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+              "  status text NOT NULL CHECK (status IN ('pending', 'friends', 'blocked')),"
+              "  acted_by text COLLATE \"C\" NOT NULL,"
+              "  dialog_id text,"
+              "  version bigint NOT NULL,"
+              "  created_at timestamptz NOT NULL,"
+              "  updated_at timestamptz NOT NULL,"
+              "  CONSTRAINT relationships_pair UNIQUE (user_low, user_high),"
+              "  CONSTRAINT relationships_order CHECK (user_low < user_high),"
+              "  CONSTRAINT relationships_actor CHECK (acted_by IN (user_low, user_high))"
+              ");"
+              "CREATE INDEX relationships_low ON relationships (user_low, status, id);"
+              "CREATE INDEX relationships_high ON relationships (user_high, status, id);"
+              "CREATE INDEX relationships_without_dialog ON relationships (updated_at, id)"
+              "  WHERE status = 'friends' AND dialog_id IS NULL;"},
 };
 
 }  // namespace

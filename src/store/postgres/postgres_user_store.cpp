@@ -2,9 +2,11 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/thread_pool.hpp>
 #include <charconv>
+#include <cstring>
 #include <mutex>
 #include <type_traits>
 #include <utility>
@@ -15,9 +17,11 @@
 #include "store/detail/availability.hpp"
 #include "store/detail/handle_pool.hpp"
 #include "store/detail/millis.hpp"
+#include "store/detail/relationship_pair.hpp"
 #include "store/email.hpp"
 #include "store/object_id.hpp"
 #include "store/postgres/migrations.hpp"
+#include "store/postgres/postgres_event_channel.hpp"
 #include "store/roles.hpp"
 
 namespace cubeauth::store {
@@ -126,13 +130,65 @@ constexpr PreparedQuery kRevokeTokenFamily{
 constexpr PreparedQuery kRevokeUserFamilies{
     "cubeauth_revoke_user_refresh_families",
     "UPDATE refresh_families SET revoked = true WHERE user_id = $1", 1};
+#define CUBEAUTH_RELATIONSHIP_COLUMNS                               \
+  "id, user_low, user_high, status, acted_by, dialog_id, version,"  \
+  " (extract(epoch FROM created_at) * 1000)::bigint AS created_ms," \
+  " (extract(epoch FROM updated_at) * 1000)::bigint AS updated_ms"
+// list_relationships from one side (user_low or user_high): $1 user, $2 after id,
+// $3 status, $4 0 any actor / 1 the other / 2 this user, $5 limit.
+#define CUBEAUTH_RELATIONSHIP_SIDE(side)                                                   \
+  "(SELECT " CUBEAUTH_RELATIONSHIP_COLUMNS " FROM relationships WHERE " side               \
+  " = $1 AND status = $3 AND id > $2 AND ($4::int = 0 OR ($4::int = 1 AND acted_by <> $1)" \
+  " OR ($4::int = 2 AND acted_by = $1)) ORDER BY id LIMIT $5::bigint)"
+constexpr PreparedQuery kFindPair{"cubeauth_find_relationship_pair",
+                                  "SELECT " CUBEAUTH_RELATIONSHIP_COLUMNS
+                                  " FROM relationships WHERE user_low = $1 AND user_high = $2",
+                                  2};
+constexpr PreparedQuery kFindRelationship{
+    "cubeauth_find_relationship",
+    "SELECT " CUBEAUTH_RELATIONSHIP_COLUMNS " FROM relationships WHERE id = $1", 1};
+constexpr PreparedQuery kInsertRelationship{
+    "cubeauth_insert_relationship",
+    "INSERT INTO relationships (id, user_low, user_high, status, acted_by, version, created_at,"
+    " updated_at) VALUES ($1, $2, $3, $4, $5, 1, " CUBEAUTH_MILLIS(6) ", " CUBEAUTH_MILLIS(6) ")",
+    6};
+constexpr PreparedQuery kUpdateRelationship{
+    "cubeauth_update_relationship",
+    "UPDATE relationships SET status = $3, acted_by = $4, version = version + 1,"
+    " updated_at = " CUBEAUTH_MILLIS(5) " WHERE id = $1 AND version = $2::bigint"
+    " RETURNING " CUBEAUTH_RELATIONSHIP_COLUMNS,
+    5};
+constexpr PreparedQuery kDeleteRelationship{
+    "cubeauth_delete_relationship",
+    "DELETE FROM relationships WHERE id = $1 AND version = $2::bigint", 2};
+constexpr PreparedQuery kSetDialog{"cubeauth_set_relationship_dialog",
+                                   "UPDATE relationships SET dialog_id = $2"
+                                   " WHERE id = $1 AND status = 'friends' AND dialog_id IS NULL"
+                                   " RETURNING " CUBEAUTH_RELATIONSHIP_COLUMNS,
+                                   2};
+// Each side walks its own (user, status, id) index; a merge keeps id order.
+constexpr PreparedQuery kListRelationships{
+    "cubeauth_list_relationships",
+    CUBEAUTH_RELATIONSHIP_SIDE("user_low") " UNION ALL " CUBEAUTH_RELATIONSHIP_SIDE(
+        "user_high") " ORDER BY id LIMIT $5::bigint",
+    5};
+constexpr PreparedQuery kListWithoutDialog{
+    "cubeauth_list_friendships_without_dialog",
+    "SELECT " CUBEAUTH_RELATIONSHIP_COLUMNS
+    " FROM relationships WHERE status = 'friends' AND dialog_id IS NULL"
+    " ORDER BY updated_at, id LIMIT $1::bigint",
+    1};
 constexpr std::array kQueries = {
-    kInsert,    kFindByEmail, kFindById,     kSetConnectyCubeId, kDelete,
-    kPing,      kSetPassword, kSetProfile,   kSetDisabled,       kSetRoles,
-    kList,      kCreateToken, kInsertToken,  kLockFamily,        kUseToken,
-    kTokenUsed, kFindToken,   kRevokeFamily, kRevokeTokenFamily, kRevokeUserFamilies};
+    kInsert,    kFindByEmail,       kFindById,           kSetConnectyCubeId,  kDelete,
+    kPing,      kSetPassword,       kSetProfile,         kSetDisabled,        kSetRoles,
+    kList,      kCreateToken,       kInsertToken,        kLockFamily,         kUseToken,
+    kTokenUsed, kFindToken,         kRevokeFamily,       kRevokeTokenFamily,  kRevokeUserFamilies,
+    kFindPair,  kFindRelationship,  kInsertRelationship, kUpdateRelationship, kDeleteRelationship,
+    kSetDialog, kListRelationships, kListWithoutDialog};
 
 #undef CUBEAUTH_USER_COLUMNS
+#undef CUBEAUTH_RELATIONSHIP_COLUMNS
+#undef CUBEAUTH_RELATIONSHIP_SIDE
 #undef CUBEAUTH_MILLIS
 
 struct ResultDeleter {
@@ -233,7 +289,12 @@ Result<void, std::string> apply_migrations(Connection& connection) {
   if (!succeeded(latest) || PQntuples(latest.get()) != 1) {
     return fail(latest ? trimmed(PQresultErrorMessage(latest.get())) : connection.message());
   }
-  const int applied = std::atoi(PQgetvalue(latest.get(), 0, 0));
+  const char* version_text = PQgetvalue(latest.get(), 0, 0);
+  int applied = 0;
+  const auto [version_end, parsed] = std::from_chars(version_text, version_text + std::strlen(version_text), applied);
+  if (parsed != std::errc() || *version_end != '\0' || applied < 0) {
+    return fail(std::string("the database's schema version is not a number: '") + version_text + "'");
+  }
   const auto all = postgres::migrations();
   const int known = all.empty() ? 0 : all.back().version;
   if (applied > known) {
@@ -293,6 +354,39 @@ User read_user(const PgResult& result, int row) {
 std::string cell(const PgResult& result, int row, int column) {
   return std::string(PQgetvalue(result.get(), row, column),
                      static_cast<std::size_t>(PQgetlength(result.get(), row, column)));
+}
+
+Relationship read_relationship(const PgResult& result, int row) {
+  Relationship relationship;
+  relationship.id = cell(result, row, 0);
+  relationship.user_low = cell(result, row, 1);
+  relationship.user_high = cell(result, row, 2);
+  // The table's CHECK admits the three stored forms only.
+  relationship.status =
+      relationship_status_from_string(cell(result, row, 3)).value_or(RelationshipStatus::kPending);
+  relationship.acted_by = cell(result, row, 4);
+  if (PQgetisnull(result.get(), row, 5) == 0) {
+    relationship.dialog_id = cell(result, row, 5);
+  }
+  relationship.version = to_int64(PQgetvalue(result.get(), row, 6));
+  relationship.created_at = detail::from_millis(to_int64(PQgetvalue(result.get(), row, 7)));
+  relationship.updated_at = detail::from_millis(to_int64(PQgetvalue(result.get(), row, 8)));
+  return relationship;
+}
+
+/// The status and actor filter of a view ($3 and $4 of kListRelationships).
+std::pair<std::string, std::string> view_filter(RelationshipView view) {
+  switch (view) {
+    case RelationshipView::kFriends:
+      return {"friends", "0"};
+    case RelationshipView::kIncoming:
+      return {"pending", "1"};
+    case RelationshipView::kOutgoing:
+      return {"pending", "2"};
+    case RelationshipView::kBlocked:
+      return {"blocked", "2"};
+  }
+  return {"friends", "0"};
 }
 
 /// BEGIN now; ROLLBACK at scope end unless committed.
@@ -575,6 +669,227 @@ class PostgresUserStore final : public UserStore {
     co_return co_await with_connection(std::move(work));
   }
 
+  boost::asio::awaitable<Result<std::optional<Relationship>, StoreError>> find_relationship(
+      std::string user_a, std::string user_b) override {
+    auto pair = detail::ordered_ids(user_a, user_b);
+    if (!pair) {
+      co_return std::optional<Relationship>();
+    }
+    std::vector<std::string> parameters = {std::move(pair->first), std::move(pair->second)};
+    auto work = [parameters = std::move(parameters)](
+                    Connection& connection,
+                    bool) -> Result<std::optional<Relationship>, StoreError> {
+      auto result = connection.exec(kFindPair, parameters);
+      if (!succeeded(result)) {
+        return unexpected(failure(connection, result, "find relationship"));
+      }
+      if (PQntuples(result.get()) == 0) {
+        return std::optional<Relationship>();
+      }
+      return std::optional<Relationship>(read_relationship(result, 0));
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<Relationship, StoreError>> create_relationship(
+      NewRelationship input) override {
+    auto pair = detail::canonical_pair(input);
+    if (!pair) {
+      co_return unexpected(pair.error());
+    }
+    Relationship relationship;
+    relationship.created_at = detail::now_millis();
+    relationship.updated_at = relationship.created_at;
+    relationship.id = new_object_id(relationship.created_at);
+    relationship.user_low = std::move(pair->user_low);
+    relationship.user_high = std::move(pair->user_high);
+    relationship.status = input.status;
+    relationship.acted_by = std::move(pair->acted_by);
+    relationship.version = 1;
+    auto work = [relationship = std::move(relationship)](
+                    Connection& connection, bool retry) -> Result<Relationship, StoreError> {
+      auto result = connection.exec(
+          kInsertRelationship, {relationship.id, relationship.user_low, relationship.user_high,
+                                std::string(to_string(relationship.status)), relationship.acted_by,
+                                millis_text(relationship.created_at)});
+      if (succeeded(result)) {
+        return relationship;
+      }
+      if (sqlstate(result) == kUniqueViolation) {
+        // A retry after a lost connection may meet the row the first attempt
+        // wrote: the id is ours, so that is success, not a conflict.
+        if (retry) {
+          auto mine = connection.exec(kFindRelationship, {relationship.id});
+          if (succeeded(mine) && PQntuples(mine.get()) == 1) {
+            return relationship;
+          }
+        }
+        return unexpected(StoreError::kConflict);
+      }
+      if (sqlstate(result) == kForeignKeyViolation) {
+        return unexpected(StoreError::kNotFound);
+      }
+      return unexpected(failure(connection, result, "insert relationship"));
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<Relationship, StoreError>> update_relationship(
+      std::string id, std::int64_t expected_version, RelationshipChange change) override {
+    if (!is_object_id(id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    std::string actor =
+        is_object_id(change.acted_by) ? canonical_object_id(change.acted_by) : change.acted_by;
+    std::vector<std::string> parameters = {
+        canonical_object_id(id), std::to_string(expected_version),
+        std::string(to_string(change.status)), std::move(actor), millis_text(detail::now_millis())};
+    auto work = [parameters = std::move(parameters), expected_version, status = change.status](
+                    Connection& connection, bool retry) -> Result<Relationship, StoreError> {
+      auto result = connection.exec(kUpdateRelationship, parameters);
+      if (!succeeded(result)) {
+        return unexpected(failure(connection, result, "update relationship"));
+      }
+      if (PQntuples(result.get()) == 1) {
+        return read_relationship(result, 0);
+      }
+      auto stored = find_by_relationship_id(connection, parameters[0]);
+      if (!stored) {
+        return unexpected(stored.error());
+      }
+      if (!*stored) {
+        return unexpected(StoreError::kNotFound);
+      }
+      // A retry after a lost connection may find the first attempt's change.
+      if (retry && (*stored)->version == expected_version + 1 && (*stored)->status == status &&
+          (*stored)->acted_by == parameters[3]) {
+        return std::move(**stored);
+      }
+      return unexpected(StoreError::kConflict);
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> delete_relationship(
+      std::string id, std::int64_t expected_version) override {
+    if (!is_object_id(id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    std::vector<std::string> parameters = {canonical_object_id(id),
+                                           std::to_string(expected_version)};
+    auto work = [parameters = std::move(parameters)](Connection& connection,
+                                                     bool retry) -> Result<void, StoreError> {
+      auto result = connection.exec(kDeleteRelationship, parameters);
+      if (!succeeded(result)) {
+        return unexpected(failure(connection, result, "delete relationship"));
+      }
+      if (std::string_view(PQcmdTuples(result.get())) == "1") {
+        return {};
+      }
+      auto stored = find_by_relationship_id(connection, parameters[0]);
+      if (!stored) {
+        return unexpected(stored.error());
+      }
+      if (*stored) {
+        return unexpected(StoreError::kConflict);
+      }
+      // Gone; on a retry, most likely by the first attempt.
+      if (retry) {
+        return {};
+      }
+      return unexpected(StoreError::kNotFound);
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<Relationship, StoreError>> set_relationship_dialog(
+      std::string id, std::string dialog_id) override {
+    if (!is_object_id(id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    std::vector<std::string> parameters = {canonical_object_id(id), std::move(dialog_id)};
+    auto work = [parameters = std::move(parameters)](Connection& connection,
+                                                     bool) -> Result<Relationship, StoreError> {
+      auto result = connection.exec(kSetDialog, parameters);
+      if (!succeeded(result)) {
+        return unexpected(failure(connection, result, "set relationship dialog"));
+      }
+      if (PQntuples(result.get()) == 1) {
+        return read_relationship(result, 0);
+      }
+      // Nothing changed: gone, not friends, or a dialog recorded first (then that one).
+      auto stored = find_by_relationship_id(connection, parameters[0]);
+      if (!stored) {
+        return unexpected(stored.error());
+      }
+      if (!*stored) {
+        return unexpected(StoreError::kNotFound);
+      }
+      if ((*stored)->status != RelationshipStatus::kFriends) {
+        return unexpected(StoreError::kConflict);
+      }
+      return std::move(**stored);
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<RelationshipPage, StoreError>> list_relationships(
+      RelationshipQuery query) override {
+    if (query.limit == 0 || !is_object_id(query.user_id) ||
+        (query.after_id && !is_object_id(*query.after_id))) {
+      co_return RelationshipPage{};
+    }
+    const std::size_t limit = query.limit;
+    auto [status, actor] = view_filter(query.view);
+    // One more than asked: whether another page follows.
+    std::vector<std::string> parameters = {
+        canonical_object_id(query.user_id),
+        query.after_id ? canonical_object_id(*query.after_id) : std::string(), std::move(status),
+        std::move(actor), std::to_string(limit + 1)};
+    auto work = [parameters = std::move(parameters), limit](
+                    Connection& connection, bool) -> Result<RelationshipPage, StoreError> {
+      auto result = connection.exec(kListRelationships, parameters);
+      if (!succeeded(result)) {
+        return unexpected(failure(connection, result, "list relationships"));
+      }
+      RelationshipPage page;
+      const int rows = PQntuples(result.get());
+      for (int row = 0; row < rows; ++row) {
+        if (page.items.size() == limit) {
+          page.next_after_id = page.items.back().id;
+          break;
+        }
+        page.items.push_back(read_relationship(result, row));
+      }
+      return page;
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<std::vector<Relationship>, StoreError>>
+  list_friendships_without_dialog(std::size_t limit) override {
+    if (limit == 0) {
+      co_return std::vector<Relationship>();
+    }
+    std::vector<std::string> parameters = {
+        std::to_string(std::min<std::size_t>(limit, std::size_t{1} << 62))};
+    auto work = [parameters = std::move(parameters)](
+                    Connection& connection, bool) -> Result<std::vector<Relationship>, StoreError> {
+      auto result = connection.exec(kListWithoutDialog, parameters);
+      if (!succeeded(result)) {
+        return unexpected(failure(connection, result, "list friendships without dialog"));
+      }
+      std::vector<Relationship> out;
+      const int rows = PQntuples(result.get());
+      out.reserve(static_cast<std::size_t>(rows));
+      for (int row = 0; row < rows; ++row) {
+        out.push_back(read_relationship(result, row));
+      }
+      return out;
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
   boost::asio::awaitable<Result<void, StoreError>> health() override {
     auto work = [](Connection& connection, bool) -> Result<void, StoreError> {
       auto result = connection.exec(kPing, {});
@@ -584,6 +899,10 @@ class PostgresUserStore final : public UserStore {
       return {};
     };
     co_return co_await with_connection(std::move(work));
+  }
+
+  std::unique_ptr<EventChannel> open_event_channel() override {
+    return make_postgres_event_channel(options_.url);
   }
 
  private:
@@ -688,10 +1007,22 @@ class PostgresUserStore final : public UserStore {
     co_return co_await with_connection(std::move(work));
   }
 
+  static Result<std::optional<Relationship>, StoreError> find_by_relationship_id(
+      Connection& connection, const std::string& id) {
+    auto result = connection.exec(kFindRelationship, {id});
+    if (!succeeded(result)) {
+      return unexpected(failure(connection, result, "find relationship"));
+    }
+    if (PQntuples(result.get()) == 0) {
+      return std::optional<Relationship>();
+    }
+    return std::optional<Relationship>(read_relationship(result, 0));
+  }
+
   /// One rotation in a transaction: lock the family, then a conditional UPDATE of
   /// the token decides; its changed-row count says whether this call won.
   static Result<Rotation, StoreError> rotate(Connection& connection, const std::string& presented,
-                                             NewRefreshToken next) {
+                                             const NewRefreshToken& next) {
     PgTransaction transaction(connection);
     if (auto begun = transaction.begin(); !begun) {
       return unexpected(begun.error());

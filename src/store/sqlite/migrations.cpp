@@ -47,6 +47,30 @@ constexpr std::array kMigrations = {
               ");"
               "CREATE INDEX refresh_tokens_family ON refresh_tokens (family_id);"
               "CREATE INDEX refresh_tokens_user ON refresh_tokens (user_id);"},
+    // Issue 10. One row per pair, in canonical order (user_low < user_high as
+    // lower-case hex) under a unique index, so racing requests from both sides meet
+    // on one row. Rows go with either user (ON DELETE CASCADE). The two (user,
+    // status, id) indexes serve list_relationships from either side in id order;
+    // the partial one is the dialog retrier's work list.
+    Migration{3, "relationships",
+              "CREATE TABLE relationships ("
+              "  id TEXT PRIMARY KEY NOT NULL,"
+              "  user_low TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+              "  user_high TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+              "  status TEXT NOT NULL CHECK (status IN ('pending', 'friends', 'blocked')),"
+              "  acted_by TEXT NOT NULL,"
+              "  dialog_id TEXT,"
+              "  version INTEGER NOT NULL,"
+              "  created_at INTEGER NOT NULL,"
+              "  updated_at INTEGER NOT NULL,"
+              "  UNIQUE (user_low, user_high),"
+              "  CHECK (user_low < user_high),"
+              "  CHECK (acted_by IN (user_low, user_high))"
+              ");"
+              "CREATE INDEX relationships_low ON relationships (user_low, status, id);"
+              "CREATE INDEX relationships_high ON relationships (user_high, status, id);"
+              "CREATE INDEX relationships_without_dialog ON relationships (updated_at, id)"
+              "  WHERE status = 'friends' AND dialog_id IS NULL;"},
 };
 
 }  // namespace

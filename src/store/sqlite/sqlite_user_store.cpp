@@ -2,8 +2,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/thread_pool.hpp>
+#include <cstdint>
 #include <system_error>
 #include <type_traits>
 #include <utility>
@@ -12,6 +14,7 @@
 #include "common/logging.hpp"
 #include "store/detail/handle_pool.hpp"
 #include "store/detail/millis.hpp"
+#include "store/detail/relationship_pair.hpp"
 #include "store/email.hpp"
 #include "store/object_id.hpp"
 #include "store/roles.hpp"
@@ -38,6 +41,14 @@ enum Query : std::size_t {
   kUseToken,
   kRevokeFamily,
   kRevokeUserFamilies,
+  kFindPair,
+  kFindRelationship,
+  kInsertRelationship,
+  kUpdateRelationship,
+  kDeleteRelationship,
+  kSetDialog,
+  kListRelationships,
+  kListWithoutDialog,
   kBegin,
   kCommit,
   kRollback,
@@ -48,8 +59,21 @@ constexpr std::string_view kColumns =
     "id, email, first_name, last_name, password_hash, connectycube_id, created_at, updated_at,"
     " roles, disabled, password_changed_at";
 
+constexpr std::string_view kRelationshipColumns =
+    "id, user_low, user_high, status, acted_by, dialog_id, version, created_at, updated_at";
+
+/// list_relationships from one side of the pair (`side` is user_low or user_high):
+/// ?1 user, ?2 after id, ?3 status, ?4 0 any actor / 1 the other / 2 this user, ?5 limit.
+std::string relationship_side(std::string_view side) {
+  return "SELECT " + std::string(kRelationshipColumns) + " FROM relationships WHERE " +
+         std::string(side) +
+         " = ?1 AND status = ?3 AND id > ?2"
+         " AND (?4 = 0 OR (?4 = 1 AND acted_by <> ?1) OR (?4 = 2 AND acted_by = ?1))";
+}
+
 std::string query_text(Query query) {
   const std::string columns(kColumns);
+  const std::string relationship_columns(kRelationshipColumns);
   switch (query) {
     case kInsert:
       return "INSERT INTO users (id, email, first_name, last_name, password_hash, created_at,"
@@ -97,6 +121,33 @@ std::string query_text(Query query) {
       return "UPDATE refresh_families SET revoked = 1 WHERE family_id = ?1";
     case kRevokeUserFamilies:
       return "UPDATE refresh_families SET revoked = 1 WHERE user_id = ?1";
+    case kFindPair:
+      return "SELECT " + relationship_columns +
+             " FROM relationships WHERE user_low = ?1 AND user_high = ?2";
+    case kFindRelationship:
+      return "SELECT " + relationship_columns + " FROM relationships WHERE id = ?1";
+    case kInsertRelationship:
+      return "INSERT INTO relationships (id, user_low, user_high, status, acted_by, version,"
+             " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?6)";
+    case kUpdateRelationship:
+      return "UPDATE relationships SET status = ?3, acted_by = ?4, version = version + 1,"
+             " updated_at = ?5 WHERE id = ?1 AND version = ?2 RETURNING " +
+             relationship_columns;
+    case kDeleteRelationship:
+      return "DELETE FROM relationships WHERE id = ?1 AND version = ?2";
+    case kSetDialog:
+      return "UPDATE relationships SET dialog_id = ?2"
+             " WHERE id = ?1 AND status = 'friends' AND dialog_id IS NULL RETURNING " +
+             relationship_columns;
+    case kListRelationships:
+      // Each side walks its own (user, status, id) index in id order; SQLite merges
+      // the two (MERGE (UNION ALL), no sort) and stops at the limit.
+      return relationship_side("user_low") + " UNION ALL " + relationship_side("user_high") +
+             " ORDER BY id LIMIT ?5";
+    case kListWithoutDialog:
+      return "SELECT " + relationship_columns +
+             " FROM relationships WHERE status = 'friends' AND dialog_id IS NULL"
+             " ORDER BY updated_at, id LIMIT ?1";
     case kBegin:
       // IMMEDIATE: the write lock is taken at once, so a transaction never has
       // to upgrade a read lock (which could fail with SQLITE_BUSY mid-way).
@@ -286,6 +337,39 @@ std::string column_text(sqlite3_stmt* row, int column) {
   return data != nullptr
              ? std::string(data, static_cast<std::size_t>(sqlite3_column_bytes(row, column)))
              : std::string();
+}
+
+Relationship read_relationship(sqlite3_stmt* row) {
+  Relationship relationship;
+  relationship.id = column_text(row, 0);
+  relationship.user_low = column_text(row, 1);
+  relationship.user_high = column_text(row, 2);
+  // The table's CHECK admits the three stored forms only.
+  relationship.status =
+      relationship_status_from_string(column_text(row, 3)).value_or(RelationshipStatus::kPending);
+  relationship.acted_by = column_text(row, 4);
+  if (sqlite3_column_type(row, 5) != SQLITE_NULL) {
+    relationship.dialog_id = column_text(row, 5);
+  }
+  relationship.version = sqlite3_column_int64(row, 6);
+  relationship.created_at = detail::from_millis(sqlite3_column_int64(row, 7));
+  relationship.updated_at = detail::from_millis(sqlite3_column_int64(row, 8));
+  return relationship;
+}
+
+/// 0: any actor, 1: the other user acted, 2: this user acted (kListRelationships ?4).
+std::pair<std::string_view, std::int64_t> view_filter(RelationshipView view) {
+  switch (view) {
+    case RelationshipView::kFriends:
+      return {"friends", 0};
+    case RelationshipView::kIncoming:
+      return {"pending", 1};
+    case RelationshipView::kOutgoing:
+      return {"pending", 2};
+    case RelationshipView::kBlocked:
+      return {"blocked", 2};
+  }
+  return {"friends", 0};
 }
 
 /// Maps a failed step to the interface's kinds, logging the driver's text.
@@ -686,6 +770,246 @@ class SqliteUserStore final : public UserStore {
     co_return co_await with_connection(std::move(work));
   }
 
+  boost::asio::awaitable<Result<std::optional<Relationship>, StoreError>> find_relationship(
+      std::string user_a, std::string user_b) override {
+    auto pair = detail::ordered_ids(user_a, user_b);
+    if (!pair) {
+      co_return std::optional<Relationship>();
+    }
+    auto work = [pair = std::move(*pair)](
+                    Connection& connection) -> Result<std::optional<Relationship>, StoreError> {
+      auto* statement = connection.statement(kFindPair);
+      if (statement == nullptr) {
+        return unexpected(StoreError::kInternal);
+      }
+      StatementUse use(statement);
+      use.bind(1, pair.first);
+      use.bind(2, pair.second);
+      const int rc = sqlite3_step(statement);
+      if (rc == SQLITE_ROW) {
+        return std::optional<Relationship>(read_relationship(statement));
+      }
+      if (rc == SQLITE_DONE) {
+        return std::optional<Relationship>();
+      }
+      return unexpected(failure(connection, rc, "find relationship"));
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<Relationship, StoreError>> create_relationship(
+      NewRelationship input) override {
+    auto pair = detail::canonical_pair(input);
+    if (!pair) {
+      co_return unexpected(pair.error());
+    }
+    auto work = [pair = std::move(*pair), status = input.status](
+                    Connection& connection) -> Result<Relationship, StoreError> {
+      auto* statement = connection.statement(kInsertRelationship);
+      if (statement == nullptr) {
+        return unexpected(StoreError::kInternal);
+      }
+      Relationship relationship;
+      relationship.created_at = detail::now_millis();
+      relationship.updated_at = relationship.created_at;
+      relationship.id = new_object_id(relationship.created_at);
+      relationship.user_low = pair.user_low;
+      relationship.user_high = pair.user_high;
+      relationship.status = status;
+      relationship.acted_by = pair.acted_by;
+      relationship.version = 1;
+
+      StatementUse use(statement);
+      use.bind(1, relationship.id);
+      use.bind(2, relationship.user_low);
+      use.bind(3, relationship.user_high);
+      use.bind(4, to_string(relationship.status));
+      use.bind(5, relationship.acted_by);
+      use.bind(6, detail::to_millis(relationship.created_at));
+      const int rc = sqlite3_step(statement);
+      if (rc == SQLITE_DONE) {
+        return relationship;
+      }
+      if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+        return unexpected(StoreError::kConflict);
+      }
+      if (rc == SQLITE_CONSTRAINT_FOREIGNKEY) {
+        return unexpected(StoreError::kNotFound);
+      }
+      return unexpected(failure(connection, rc, "insert relationship"));
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<Relationship, StoreError>> update_relationship(
+      std::string id, std::int64_t expected_version, RelationshipChange change) override {
+    if (!is_object_id(id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    if (is_object_id(change.acted_by)) {
+      change.acted_by = canonical_object_id(change.acted_by);
+    }
+    auto work = [id = canonical_object_id(id), expected_version, change = std::move(change)](
+                    Connection& connection) -> Result<Relationship, StoreError> {
+      {
+        auto* statement = connection.statement(kUpdateRelationship);
+        if (statement == nullptr) {
+          return unexpected(StoreError::kInternal);
+        }
+        StatementUse use(statement);
+        use.bind(1, id);
+        use.bind(2, expected_version);
+        use.bind(3, to_string(change.status));
+        use.bind(4, change.acted_by);
+        use.bind(5, detail::to_millis(detail::now_millis()));
+        const int rc = sqlite3_step(statement);
+        if (rc == SQLITE_ROW) {
+          return read_relationship(statement);
+        }
+        if (rc != SQLITE_DONE) {
+          return unexpected(failure(connection, rc, "update relationship"));
+        }
+      }
+      return unexpected(missed(connection, id));
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> delete_relationship(
+      std::string id, std::int64_t expected_version) override {
+    if (!is_object_id(id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    auto work = [id = canonical_object_id(id),
+                 expected_version](Connection& connection) -> Result<void, StoreError> {
+      {
+        auto* statement = connection.statement(kDeleteRelationship);
+        if (statement == nullptr) {
+          return unexpected(StoreError::kInternal);
+        }
+        StatementUse use(statement);
+        use.bind(1, id);
+        use.bind(2, expected_version);
+        const int rc = sqlite3_step(statement);
+        if (rc != SQLITE_DONE) {
+          return unexpected(failure(connection, rc, "delete relationship"));
+        }
+        if (sqlite3_changes(connection.db()) == 1) {
+          return {};
+        }
+      }
+      return unexpected(missed(connection, id));
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<Relationship, StoreError>> set_relationship_dialog(
+      std::string id, std::string dialog_id) override {
+    if (!is_object_id(id)) {
+      co_return unexpected(StoreError::kNotFound);
+    }
+    auto work = [id = canonical_object_id(id), dialog_id = std::move(dialog_id)](
+                    Connection& connection) -> Result<Relationship, StoreError> {
+      {
+        auto* statement = connection.statement(kSetDialog);
+        if (statement == nullptr) {
+          return unexpected(StoreError::kInternal);
+        }
+        StatementUse use(statement);
+        use.bind(1, id);
+        use.bind(2, dialog_id);
+        const int rc = sqlite3_step(statement);
+        if (rc == SQLITE_ROW) {
+          return read_relationship(statement);
+        }
+        if (rc != SQLITE_DONE) {
+          return unexpected(failure(connection, rc, "set relationship dialog"));
+        }
+      }
+      // Nothing changed: gone, not friends, or a dialog recorded first (then that one).
+      auto stored = find_relationship_by_id(connection, id);
+      if (!stored) {
+        return unexpected(stored.error());
+      }
+      if (!*stored) {
+        return unexpected(StoreError::kNotFound);
+      }
+      if ((*stored)->status != RelationshipStatus::kFriends) {
+        return unexpected(StoreError::kConflict);
+      }
+      return std::move(**stored);
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<RelationshipPage, StoreError>> list_relationships(
+      RelationshipQuery query) override {
+    if (query.limit == 0 || !is_object_id(query.user_id) ||
+        (query.after_id && !is_object_id(*query.after_id))) {
+      co_return RelationshipPage{};
+    }
+    auto work =
+        [query = std::move(query)](Connection& connection) -> Result<RelationshipPage, StoreError> {
+      auto* statement = connection.statement(kListRelationships);
+      if (statement == nullptr) {
+        return unexpected(StoreError::kInternal);
+      }
+      const auto [status, actor] = view_filter(query.view);
+      StatementUse use(statement);
+      use.bind(1, canonical_object_id(query.user_id));
+      use.bind(2, query.after_id ? canonical_object_id(*query.after_id) : std::string());
+      use.bind(3, status);
+      use.bind(4, actor);
+      // One more than asked: whether another page follows.
+      use.bind(5, static_cast<std::int64_t>(query.limit) + 1);
+      RelationshipPage page;
+      for (;;) {
+        const int rc = sqlite3_step(statement);
+        if (rc == SQLITE_DONE) {
+          break;
+        }
+        if (rc != SQLITE_ROW) {
+          return unexpected(failure(connection, rc, "list relationships"));
+        }
+        if (page.items.size() == query.limit) {
+          page.next_after_id = page.items.back().id;
+          break;
+        }
+        page.items.push_back(read_relationship(statement));
+      }
+      return page;
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<std::vector<Relationship>, StoreError>>
+  list_friendships_without_dialog(std::size_t limit) override {
+    if (limit == 0) {
+      co_return std::vector<Relationship>();
+    }
+    auto work = [limit](Connection& connection) -> Result<std::vector<Relationship>, StoreError> {
+      auto* statement = connection.statement(kListWithoutDialog);
+      if (statement == nullptr) {
+        return unexpected(StoreError::kInternal);
+      }
+      StatementUse use(statement);
+      use.bind(1, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX)));
+      std::vector<Relationship> out;
+      for (;;) {
+        const int rc = sqlite3_step(statement);
+        if (rc == SQLITE_DONE) {
+          break;
+        }
+        if (rc != SQLITE_ROW) {
+          return unexpected(failure(connection, rc, "list friendships without dialog"));
+        }
+        out.push_back(read_relationship(statement));
+      }
+      return out;
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
   boost::asio::awaitable<Result<void, StoreError>> health() override {
     auto work = [](Connection& connection) -> Result<void, StoreError> {
       auto* statement = connection.statement(kPing);
@@ -747,6 +1071,34 @@ class SqliteUserStore final : public UserStore {
       return unexpected(failure(connection, rc, "find user"));
     };
     co_return co_await with_connection(std::move(work));
+  }
+
+  static Result<std::optional<Relationship>, StoreError> find_relationship_by_id(
+      Connection& connection, const std::string& id) {
+    auto* statement = connection.statement(kFindRelationship);
+    if (statement == nullptr) {
+      return unexpected(StoreError::kInternal);
+    }
+    StatementUse use(statement);
+    use.bind(1, id);
+    const int rc = sqlite3_step(statement);
+    if (rc == SQLITE_ROW) {
+      return std::optional<Relationship>(read_relationship(statement));
+    }
+    if (rc == SQLITE_DONE) {
+      return std::optional<Relationship>();
+    }
+    return unexpected(failure(connection, rc, "find relationship"));
+  }
+
+  /// Why a compare-and-set changed nothing: kConflict while the row exists (its
+  /// version moved on), kNotFound once it is gone.
+  static StoreError missed(Connection& connection, const std::string& id) {
+    auto stored = find_relationship_by_id(connection, id);
+    if (!stored) {
+      return stored.error();
+    }
+    return *stored ? StoreError::kConflict : StoreError::kNotFound;
   }
 
   static Result<void, StoreError> insert_token(Connection& connection,

@@ -1,13 +1,19 @@
 // The cubeauth side of the differential suite (README.md): reads one JSON case per line from
-// stdin, runs parse, validate and execute with the resolver rules of README.md, and writes one
-// JSON result per line for differential.mjs to compare with graphql-js.
+// stdin, runs parse, validate and execute (or Service::subscribe for a case with events) with
+// the resolver rules of README.md, and writes one JSON result per line for differential.mjs to
+// compare with graphql-js.
+#include "graphql/execution/event_queue.hpp"
 #include "graphql/execution/execute.hpp"
 #include "graphql/execution/values.hpp"
 #include "graphql/language/parser.hpp"
+#include "graphql/request/service.hpp"
 #include "graphql/response/write_response.hpp"
 #include "graphql/schema/schema.hpp"
 #include "graphql/validation/validate.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -16,6 +22,7 @@
 #include <sstream>
 #include <string>
 
+namespace asio = boost::asio;
 namespace json = boost::json;
 using namespace cubeauth::graphql;
 
@@ -106,6 +113,52 @@ const json::value& root_for(const json::object& root, const ast::Document& docum
   return value != nullptr ? *value : kNull;
 }
 
+/// A subscription case's source events, handed to the subscriber through the context.
+struct CaseEvents {
+  json::array events;
+};
+
+// The source stream of every Subscription field: the root value's rule `{"$error": m}` refuses
+// it; otherwise it yields the case's events, then ends.
+asio::awaitable<SubscribeOutcome> subscribe_field(const ResolveParams& params) {
+  const json::object* parent = params.parent.if_object();
+  const json::value* rule = parent != nullptr ? parent->if_contains(params.field.name) : nullptr;
+  if (rule != nullptr && rule->is_object()) {
+    if (const json::value* message = rule->get_object().if_contains("$error")) {
+      co_return cubeauth::unexpected(FieldError(std::string(message->as_string())));
+    }
+  }
+  auto executor = co_await asio::this_coro::executor;
+  auto queue = std::make_shared<EventQueue>(executor);
+  for (const json::value& event : params.context.get<CaseEvents>()->events) {
+    queue->push(event);
+  }
+  queue->end();
+  co_return queue;
+}
+
+// Every response of Service::subscribe; a request error is the one response.
+asio::awaitable<json::array> subscription_responses(const Service& service,
+                                                    const std::string& document,
+                                                    const json::object& variables,
+                                                    const std::string& operation_name,
+                                                    std::shared_ptr<RequestContext> context) {
+  json::array responses;
+  auto outcome = co_await service.subscribe(document, variables, operation_name, context);
+  if (!outcome) {
+    responses.push_back(json::parse(write_response(outcome.error())));
+    co_return responses;
+  }
+  while (true) {
+    std::optional<Response> response = co_await (*outcome)->next();
+    if (!response) {
+      break;
+    }
+    responses.push_back(json::parse(write_response(*response)));
+  }
+  co_return responses;
+}
+
 std::string errors_result(const char* stage, const std::vector<GraphQLError>& errors) {
   json::array list;
   for (const GraphQLError& error : errors) {
@@ -140,7 +193,17 @@ int main(int argc, char** argv) {
       }
     }
   }
+  const ObjectType* subscription_type = (*schema)->subscription_type();
+  for (const FieldDefinition& field : subscription_type->fields()) {
+    if (!(*schema)->bind_subscriber(subscription_type->name() + "." + field.name,
+                                    subscribe_field)) {
+      return 1;
+    }
+  }
   const json::object root = json::parse(read_file(argv[2])).as_object();
+  ServiceOptions options;
+  options.root_value = root.at("subscription");
+  const Service service(*schema, options);
   for (std::string line; std::getline(std::cin, line);) {
     if (line.empty()) {
       continue;
@@ -163,6 +226,24 @@ int main(int argc, char** argv) {
     std::vector<GraphQLError> errors = validate(**schema, *document);
     if (!errors.empty()) {
       std::cout << errors_result("validate", errors) << "\n";
+      continue;
+    }
+    if (const json::value* events = request.if_contains("events")) {
+      auto context = std::make_shared<RequestContext>();
+      context->set(CaseEvents{events->as_array()});
+      asio::io_context io;
+      json::array responses;
+      asio::co_spawn(
+          io, subscription_responses(service, document_text, variables, operation_name, context),
+          [&](std::exception_ptr error, json::array answers) {
+            if (error) {
+              std::rethrow_exception(error);
+            }
+            responses = std::move(answers);
+          });
+      io.run();
+      std::cout << "{\"stage\":\"execute\",\"result\":{\"responses\":" << json::serialize(responses)
+                << "}}\n";
       continue;
     }
     RequestContext context;

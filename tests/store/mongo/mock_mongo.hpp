@@ -5,8 +5,8 @@
 #include <bson/bson.h>
 
 #include <chrono>
-#include <memory>
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <utility>
 

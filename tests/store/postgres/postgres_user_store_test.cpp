@@ -35,6 +35,41 @@ std::vector<std::string> query_column(const std::string& url, const char* sql) {
   return values;
 }
 
+TEST(PostgresUserStore, ListsRelationshipsFromEitherSideByMergingTwoIndexScans) {
+  const std::string url = postgres_url();
+  if (url.empty()) {
+    GTEST_SKIP() << kNoPostgres;
+  }
+  auto store = open_postgres_store({url});
+  ASSERT_TRUE(store.has_value()) << store.error();
+  ASSERT_TRUE(run_sync((*store)->health()).has_value());  // migrated
+  // The shape of the store's list_relationships (tiny tables: seqscan off).
+  auto side = [](const std::string& column) {
+    return "(SELECT id FROM relationships WHERE " + column +
+           " = 'aa' AND status = 'friends' AND id > '' ORDER BY id LIMIT 21)";
+  };
+  const std::string explain = "SET enable_seqscan = off; EXPLAIN " + side("user_low") +
+                              " UNION ALL " + side("user_high") + " ORDER BY id LIMIT 21";
+  std::string plan;
+  for (const auto& line : query_column(url, explain.c_str())) {
+    plan += line + "\n";
+  }
+  EXPECT_NE(plan.find("Merge Append"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("using relationships_low"), std::string::npos) << plan;
+  EXPECT_NE(plan.find("using relationships_high"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("Sort  ("), std::string::npos) << plan;
+
+  std::string retry;
+  for (const auto& line :
+       query_column(url,
+                    "SET enable_seqscan = off; EXPLAIN SELECT id FROM relationships WHERE status ="
+                    " 'friends' AND dialog_id IS NULL ORDER BY updated_at, id LIMIT 10")) {
+    retry += line + "\n";
+  }
+  EXPECT_NE(retry.find("relationships_without_dialog"), std::string::npos) << retry;
+  EXPECT_EQ(retry.find("Sort  ("), std::string::npos) << retry;
+}
+
 /// A loopback port with nothing listening on it.
 unsigned short closed_port() {
   boost::asio::io_context io;
@@ -55,7 +90,7 @@ TEST(PostgresUserStore, RecordsItsMigrationsInTheDatabaseAndAppliesThemOnce) {
     ASSERT_TRUE(healthy.has_value());
   }
   EXPECT_EQ(query_column(url, "SELECT version || ' ' || name FROM schema_migrations"),
-            (std::vector<std::string>{"1 create users", "2 account lifecycle"}));
+            (std::vector<std::string>{"1 create users", "2 account lifecycle", "3 relationships"}));
   EXPECT_EQ(
       query_column(url, "SELECT indexdef FROM pg_indexes WHERE indexname = 'users_email_lower'"),
       std::vector<std::string>{
@@ -121,7 +156,7 @@ TEST(PostgresUserStore, UpgradesADatabaseOfSchemaVersionOneAndReadsOldRowsWithDe
     std::vector<std::string> roles = {"admin", "support"};
     ASSERT_TRUE(run_sync((*store)->set_roles(old.id, roles)).has_value());
     EXPECT_EQ(query_column(old_url, "SELECT version::text FROM schema_migrations ORDER BY 1"),
-              (std::vector<std::string>{"1", "2"}));
+              (std::vector<std::string>{"1", "2", "3"}));
     EXPECT_EQ(query_column(old_url, "SELECT roles::text FROM users"),
               std::vector<std::string>{"{admin,support}"});
   }

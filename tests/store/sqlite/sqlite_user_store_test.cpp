@@ -56,7 +56,7 @@ TEST(SqliteUserStore, PutsTheFileInWalModeAndRecordsItsMigrationsOnce) {
   }
   EXPECT_EQ(query_column(options.path, "PRAGMA journal_mode"), std::vector<std::string>{"wal"});
   EXPECT_EQ(query_column(options.path, "SELECT version || ' ' || name FROM schema_migrations"),
-            (std::vector<std::string>{"1 create users", "2 account lifecycle"}));
+            (std::vector<std::string>{"1 create users", "2 account lifecycle", "3 relationships"}));
   EXPECT_EQ(
       query_column(options.path, "SELECT sql FROM sqlite_master WHERE name = 'users_email_lower'"),
       std::vector<std::string>{"CREATE UNIQUE INDEX users_email_lower ON users (lower(email))"});
@@ -81,6 +81,56 @@ TEST(SqliteUserStore, FindsByEmailThroughTheLowerCaseIndex) {
   sqlite3_finalize(statement);
   sqlite3_close(db);
   EXPECT_NE(details.find("users_email_lower"), std::string::npos) << details;
+}
+
+/// EXPLAIN QUERY PLAN's details of `sql`, one line each.
+std::string plan_of(const std::filesystem::path& file, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::string details;
+  EXPECT_EQ(sqlite3_open_v2(file.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  const std::string explain = "EXPLAIN QUERY PLAN " + sql;
+  EXPECT_EQ(sqlite3_prepare_v2(db, explain.c_str(), -1, &statement, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  while (statement != nullptr && sqlite3_step(statement) == SQLITE_ROW) {
+    details += reinterpret_cast<const char*>(sqlite3_column_text(statement, 3));
+    details += '\n';
+  }
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return details;
+}
+
+TEST(SqliteUserStore, ListsRelationshipsFromEitherSideThroughTheirIndexesWithoutSorting) {
+  TempDir dir;
+  SqliteOptions options;
+  options.path = dir.path() / "users.db";
+  auto store = open_sqlite_store(options);
+  ASSERT_TRUE(store.has_value()) << store.error();
+  // The shape of the store's list_relationships: one arm per side of the pair.
+  auto side = [](const std::string& column) {
+    return "SELECT id, status, acted_by FROM relationships WHERE " + column +
+           " = ?1 AND status = ?3 AND id > ?2 AND (?4 = 0 OR (?4 = 1 AND acted_by <> ?1)"
+           " OR (?4 = 2 AND acted_by = ?1))";
+  };
+  const std::string list =
+      side("user_low") + " UNION ALL " + side("user_high") + " ORDER BY id LIMIT ?5";
+  const std::string listed = plan_of(options.path, list);
+  EXPECT_NE(listed.find("MERGE (UNION ALL)"), std::string::npos) << listed;
+  EXPECT_NE(listed.find("USING INDEX relationships_low (user_low=? AND status=? AND id>?)"),
+            std::string::npos)
+      << listed;
+  EXPECT_NE(listed.find("USING INDEX relationships_high (user_high=? AND status=? AND id>?)"),
+            std::string::npos)
+      << listed;
+  EXPECT_EQ(listed.find("TEMP B-TREE"), std::string::npos) << listed;
+
+  const std::string retry =
+      plan_of(options.path,
+              "SELECT id FROM relationships WHERE status = 'friends' AND dialog_id IS NULL"
+              " ORDER BY updated_at, id LIMIT 10");
+  EXPECT_NE(retry.find("relationships_without_dialog"), std::string::npos) << retry;
+  EXPECT_EQ(retry.find("TEMP B-TREE"), std::string::npos) << retry;
 }
 
 TEST(SqliteUserStore, UpgradesADatabaseOfSchemaVersionOneAndReadsOldRowsWithDefaults) {
@@ -121,9 +171,17 @@ TEST(SqliteUserStore, UpgradesADatabaseOfSchemaVersionOneAndReadsOldRowsWithDefa
   std::vector<std::string> roles = {"admin"};
   ASSERT_TRUE(run_sync((*store)->set_roles(old.id, roles)).has_value());
   EXPECT_EQ(query_column(options.path, "SELECT version FROM schema_migrations ORDER BY version"),
-            (std::vector<std::string>{"1", "2"}));
+            (std::vector<std::string>{"1", "2", "3"}));
   EXPECT_EQ(query_column(options.path, "SELECT roles FROM users"),
             std::vector<std::string>{"admin"});
+  // And befriend a new one (migration 3).
+  NewUser fresh{"new@example.com", "New", "Comer", "$2b$10$new"};
+  auto created = run_sync((*store)->create_user(fresh));
+  ASSERT_TRUE(created.has_value());
+  NewRelationship request{created->id, old.id, RelationshipStatus::kPending, created->id};
+  auto related = run_sync((*store)->create_relationship(request));
+  ASSERT_TRUE(related.has_value()) << to_string(related.error());
+  EXPECT_EQ(related->user_low, old.id);
 }
 
 TEST(SqliteUserStore, RefusesADatabaseMigratedByANewerCubeauth) {

@@ -3,6 +3,7 @@
 // Header-only, so any test program can use it by including it.
 #pragma once
 
+#include <algorithm>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstddef>
@@ -14,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/detail/relationship_pair.hpp"
 #include "store/email.hpp"
 #include "store/object_id.hpp"
 #include "store/roles.hpp"
@@ -155,6 +157,51 @@ class InMemoryUserStore final : public UserStore {
     return tokens_.size();
   }
 
+  boost::asio::awaitable<Result<std::optional<Relationship>, StoreError>> find_relationship(
+      std::string user_a, std::string user_b) override {
+    co_return find_pair(user_a, user_b);
+  }
+
+  boost::asio::awaitable<Result<Relationship, StoreError>> create_relationship(
+      NewRelationship relationship) override {
+    co_return create_pair(relationship);
+  }
+
+  boost::asio::awaitable<Result<Relationship, StoreError>> update_relationship(
+      std::string id, std::int64_t expected_version, RelationshipChange change) override {
+    co_return update_pair(id, expected_version, std::move(change));
+  }
+
+  boost::asio::awaitable<Result<void, StoreError>> delete_relationship(
+      std::string id, std::int64_t expected_version) override {
+    co_return delete_pair(id, expected_version);
+  }
+
+  boost::asio::awaitable<Result<Relationship, StoreError>> set_relationship_dialog(
+      std::string id, std::string dialog_id) override {
+    co_return set_dialog(id, std::move(dialog_id));
+  }
+
+  boost::asio::awaitable<Result<RelationshipPage, StoreError>> list_relationships(
+      RelationshipQuery query) override {
+    co_return list_pairs(query);
+  }
+
+  boost::asio::awaitable<Result<std::vector<Relationship>, StoreError>>
+  list_friendships_without_dialog(std::size_t limit) override {
+    co_return without_dialog(limit);
+  }
+
+  /// A snapshot of the stored relationships, in id order.
+  std::vector<Relationship> relationships() const {
+    std::lock_guard lock(mutex_);
+    std::vector<Relationship> out;
+    for (const auto& [id, relationship] : relationships_) {
+      out.push_back(relationship);
+    }
+    return out;
+  }
+
   boost::asio::awaitable<Result<void, StoreError>> health() override {
     std::lock_guard lock(mutex_);
     if (auto error = next_failure()) {
@@ -278,6 +325,9 @@ class InMemoryUserStore final : public UserStore {
     users_.erase(found);
     std::erase_if(tokens_, [&](const auto& entry) { return entry.second.user_id == user_id; });
     std::erase_if(families_, [&](const auto& entry) { return entry.second.user_id == user_id; });
+    std::erase_if(relationships_, [&](const auto& entry) {
+      return entry.second.user_low == user_id || entry.second.user_high == user_id;
+    });
     return {};
   }
 
@@ -410,6 +460,188 @@ class InMemoryUserStore final : public UserStore {
     return {};
   }
 
+  // --- relationships ---
+
+  Relationship* relationship_by_id(const std::string& id) {
+    auto found =
+        is_object_id(id) ? relationships_.find(canonical_object_id(id)) : relationships_.end();
+    return found != relationships_.end() ? &found->second : nullptr;
+  }
+
+  Relationship* relationship_by_pair(const std::string& low, const std::string& high) {
+    for (auto& [id, relationship] : relationships_) {
+      if (relationship.user_low == low && relationship.user_high == high) {
+        return &relationship;
+      }
+    }
+    return nullptr;
+  }
+
+  Result<std::optional<Relationship>, StoreError> find_pair(const std::string& a,
+                                                            const std::string& b) {
+    std::lock_guard lock(mutex_);
+    if (auto error = next_failure()) {
+      return unexpected(*error);
+    }
+    auto pair = detail::ordered_ids(a, b);
+    if (!pair) {
+      return std::optional<Relationship>();
+    }
+    const Relationship* found = relationship_by_pair(pair->first, pair->second);
+    return found != nullptr ? std::optional<Relationship>(*found) : std::nullopt;
+  }
+
+  Result<Relationship, StoreError> create_pair(const NewRelationship& input) {
+    std::lock_guard lock(mutex_);
+    if (auto error = next_failure()) {
+      return unexpected(*error);
+    }
+    auto pair = detail::canonical_pair(input);
+    if (!pair) {
+      return unexpected(pair.error());
+    }
+    if (!users_.contains(pair->user_low) || !users_.contains(pair->user_high)) {
+      return unexpected(StoreError::kNotFound);
+    }
+    if (relationship_by_pair(pair->user_low, pair->user_high) != nullptr) {
+      return unexpected(StoreError::kConflict);
+    }
+    Relationship relationship;
+    relationship.created_at = now();
+    relationship.updated_at = relationship.created_at;
+    relationship.id = new_object_id(relationship.created_at);
+    relationship.user_low = std::move(pair->user_low);
+    relationship.user_high = std::move(pair->user_high);
+    relationship.status = input.status;
+    relationship.acted_by = std::move(pair->acted_by);
+    relationship.version = 1;
+    relationships_[relationship.id] = relationship;
+    return relationship;
+  }
+
+  Result<Relationship, StoreError> update_pair(const std::string& id, std::int64_t expected,
+                                               RelationshipChange change) {
+    std::lock_guard lock(mutex_);
+    if (auto error = next_failure()) {
+      return unexpected(*error);
+    }
+    Relationship* found = relationship_by_id(id);
+    if (found == nullptr) {
+      return unexpected(StoreError::kNotFound);
+    }
+    if (found->version != expected) {
+      return unexpected(StoreError::kConflict);
+    }
+    const std::string actor =
+        is_object_id(change.acted_by) ? canonical_object_id(change.acted_by) : change.acted_by;
+    if (actor != found->user_low && actor != found->user_high) {
+      return unexpected(StoreError::kInternal);
+    }
+    found->status = change.status;
+    found->acted_by = actor;
+    found->version += 1;
+    found->updated_at = now();
+    return *found;
+  }
+
+  Result<void, StoreError> delete_pair(const std::string& id, std::int64_t expected) {
+    std::lock_guard lock(mutex_);
+    if (auto error = next_failure()) {
+      return unexpected(*error);
+    }
+    Relationship* found = relationship_by_id(id);
+    if (found == nullptr) {
+      return unexpected(StoreError::kNotFound);
+    }
+    if (found->version != expected) {
+      return unexpected(StoreError::kConflict);
+    }
+    relationships_.erase(found->id);
+    return {};
+  }
+
+  Result<Relationship, StoreError> set_dialog(const std::string& id, std::string dialog_id) {
+    std::lock_guard lock(mutex_);
+    if (auto error = next_failure()) {
+      return unexpected(*error);
+    }
+    Relationship* found = relationship_by_id(id);
+    if (found == nullptr) {
+      return unexpected(StoreError::kNotFound);
+    }
+    if (found->status != RelationshipStatus::kFriends) {
+      return unexpected(StoreError::kConflict);
+    }
+    if (!found->dialog_id) {
+      found->dialog_id = std::move(dialog_id);
+    }
+    return *found;
+  }
+
+  static bool in_view(const Relationship& relationship, const std::string& user,
+                      RelationshipView view) {
+    if (relationship.user_low != user && relationship.user_high != user) {
+      return false;
+    }
+    switch (view) {
+      case RelationshipView::kFriends:
+        return relationship.status == RelationshipStatus::kFriends;
+      case RelationshipView::kIncoming:
+        return relationship.status == RelationshipStatus::kPending && relationship.acted_by != user;
+      case RelationshipView::kOutgoing:
+        return relationship.status == RelationshipStatus::kPending && relationship.acted_by == user;
+      case RelationshipView::kBlocked:
+        return relationship.status == RelationshipStatus::kBlocked && relationship.acted_by == user;
+    }
+    return false;
+  }
+
+  Result<RelationshipPage, StoreError> list_pairs(const RelationshipQuery& query) {
+    std::lock_guard lock(mutex_);
+    if (auto error = next_failure()) {
+      return unexpected(*error);
+    }
+    RelationshipPage page;
+    if (query.limit == 0 || !is_object_id(query.user_id) ||
+        (query.after_id && !is_object_id(*query.after_id))) {
+      return page;
+    }
+    const std::string user = canonical_object_id(query.user_id);
+    auto it = query.after_id ? relationships_.upper_bound(canonical_object_id(*query.after_id))
+                             : relationships_.begin();
+    for (; it != relationships_.end(); ++it) {
+      if (!in_view(it->second, user, query.view)) {
+        continue;
+      }
+      if (page.items.size() == query.limit) {
+        page.next_after_id = page.items.back().id;
+        break;
+      }
+      page.items.push_back(it->second);
+    }
+    return page;
+  }
+
+  Result<std::vector<Relationship>, StoreError> without_dialog(std::size_t limit) {
+    std::lock_guard lock(mutex_);
+    if (auto error = next_failure()) {
+      return unexpected(*error);
+    }
+    std::vector<Relationship> out;
+    for (const auto& [id, relationship] : relationships_) {
+      if (relationship.status == RelationshipStatus::kFriends && !relationship.dialog_id) {
+        out.push_back(relationship);
+      }
+    }
+    std::stable_sort(out.begin(), out.end(), [](const Relationship& a, const Relationship& b) {
+      return a.updated_at < b.updated_at;
+    });
+    if (out.size() > limit) {
+      out.resize(limit);
+    }
+    return out;
+  }
+
   mutable std::mutex mutex_;
   std::map<std::string, User> users_;
   /// Normalised email -> ids of the users with it (several only through put()).
@@ -417,6 +649,8 @@ class InMemoryUserStore final : public UserStore {
   /// Refresh tokens by hash, and their families by id.
   std::map<std::string, StoredToken> tokens_;
   std::map<std::string, Family> families_;
+  /// Relationships by id (ids sort as their hex, the list order).
+  std::map<std::string, Relationship> relationships_;
   std::size_t calls_ = 0;
   std::optional<StoreError> fail_every_;
   std::optional<std::size_t> fail_at_;

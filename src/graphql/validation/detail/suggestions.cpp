@@ -107,6 +107,7 @@ std::vector<std::string> suggestion_list(std::string_view input,
     return x.first != y.first ? x.first < y.first : natural_compare(x.second, y.second) < 0;
   });
   std::vector<std::string> out;
+  out.reserve(ranked.size());
   for (const auto& [distance, option] : ranked) {
     out.emplace_back(option);
   }

@@ -76,6 +76,7 @@ class FieldsOnCorrectType final : public Rule {
       return detail::natural_compare(a->name(), b->name()) < 0;
     });
     std::vector<std::string> names;
+    names.reserve(found.size());
     for (const NamedType* suggested : found) {
       names.push_back(suggested->name());
     }

@@ -11,6 +11,7 @@ namespace {
 
 std::vector<std::string_view> names_of(const std::vector<InputValue>& arguments) {
   std::vector<std::string_view> names;
+  names.reserve(arguments.size());
   for (const InputValue& argument : arguments) {
     names.push_back(argument.name);
   }

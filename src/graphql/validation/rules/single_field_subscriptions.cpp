@@ -37,6 +37,7 @@ class SingleFieldSubscriptions final : public Rule {
     for (const auto& group : groups_) {
       if (group.front()->name.value.starts_with("__")) {
         std::vector<ast::Location> locations;
+        locations.reserve(group.size());
         for (const ast::Field* field : group) {
           locations.push_back(field->loc);
         }

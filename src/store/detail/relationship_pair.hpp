@@ -1,0 +1,60 @@
+// The checks every store makes before create_relationship touches the database:
+// the pair in canonical order (user_low < user_high as lower-case hex), acted_by
+// one of the two.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "common/result.hpp"
+#include "store/object_id.hpp"
+#include "store/relationship.hpp"
+#include "store/store_error.hpp"
+
+namespace cubeauth::store::detail {
+
+struct CanonicalPair {
+  std::string user_low;
+  std::string user_high;
+  std::string acted_by;
+};
+
+/// kNotFound when either id is no ObjectId (no such user can exist); kInternal when
+/// the two are equal or acted_by is neither of them.
+inline Result<CanonicalPair, StoreError> canonical_pair(const NewRelationship& input) {
+  if (!is_object_id(input.user_a) || !is_object_id(input.user_b)) {
+    return unexpected(StoreError::kNotFound);
+  }
+  std::string a = canonical_object_id(input.user_a);
+  std::string b = canonical_object_id(input.user_b);
+  if (a == b || !is_object_id(input.acted_by)) {
+    return unexpected(StoreError::kInternal);
+  }
+  std::string acted_by = canonical_object_id(input.acted_by);
+  if (acted_by != a && acted_by != b) {
+    return unexpected(StoreError::kInternal);
+  }
+  if (b < a) {
+    std::swap(a, b);
+  }
+  return CanonicalPair{std::move(a), std::move(b), std::move(acted_by)};
+}
+
+/// The pair {a, b} in canonical order (low, high); nullopt when either is no
+/// ObjectId (then no relationship can exist).
+inline std::optional<std::pair<std::string, std::string>> ordered_ids(std::string_view a,
+                                                                      std::string_view b) {
+  if (!is_object_id(a) || !is_object_id(b)) {
+    return std::nullopt;
+  }
+  std::string low = canonical_object_id(a);
+  std::string high = canonical_object_id(b);
+  if (high < low) {
+    std::swap(low, high);
+  }
+  return std::pair{std::move(low), std::move(high)};
+}
+
+}  // namespace cubeauth::store::detail

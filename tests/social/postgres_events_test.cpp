@@ -1,0 +1,108 @@
+// EventHub over PostgreSQL LISTEN/NOTIFY: two hubs on one database stand for two
+// cubeauth processes; an event published through either reaches the subscribers of
+// both, in publication order, and a message on the channel that is not an event
+// (someone's stray NOTIFY) is ignored.
+#include "social/event_hub.hpp"
+
+#include "store/postgres/postgres_env.hpp"
+#include "store/postgres/postgres_event_channel.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/serialize.hpp>
+#include <gtest/gtest.h>
+
+#include <libpq-fe.h>
+
+#include <chrono>
+
+namespace cubeauth::social {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+asio::awaitable<void> read_events(std::shared_ptr<EventQueue> queue, std::size_t count,
+                                  std::vector<std::string>* into) {
+  while (into->size() < count) {
+    auto event = co_await queue->next();
+    if (!event) {
+      co_return;
+    }
+    into->push_back(boost::json::serialize(*event));
+  }
+}
+
+/// Runs `io` until `done` or the deadline.
+template <class Done>
+void run_until(asio::io_context& io, Done done, std::chrono::milliseconds deadline = 10s) {
+  const auto end = std::chrono::steady_clock::now() + deadline;
+  while (!done() && std::chrono::steady_clock::now() < end) {
+    io.restart();
+    io.run_for(20ms);
+  }
+}
+
+TEST(PostgresEvents, AnEventPublishedThroughEitherProcessReachesTheSubscribersOfBoth) {
+  const std::string url = store::testing::postgres_url();
+  if (url.empty()) {
+    GTEST_SKIP() << store::testing::kNoPostgres;
+  }
+  // A channel name of this test's own, so that parallel tests do not hear it.
+  const std::string channel = "cubeauth_test_" + std::to_string(::getpid());
+  auto first_channel = store::make_postgres_event_channel(url, channel);
+  auto second_channel = store::make_postgres_event_channel(url, channel);
+  EventHub first(first_channel.get());
+  EventHub second(second_channel.get());
+  first.start();
+  second.start();
+
+  asio::io_context io;
+  std::vector<std::string> on_first, on_second;
+  auto first_queue = first.subscribe("alice", io.get_executor());
+  auto second_queue = second.subscribe("alice", io.get_executor());
+  asio::co_spawn(io, read_events(first_queue, 3, &on_first), asio::detached);
+  asio::co_spawn(io, read_events(second_queue, 3, &on_second), asio::detached);
+
+  // LISTEN happens on each channel's own thread: publish until both hear a probe.
+  std::vector<std::string> expected;
+  run_until(io, [&] {
+    if (!on_first.empty() && !on_second.empty()) {
+      return true;
+    }
+    first.publish("alice", boost::json::value("probe"));
+    return false;
+  });
+  ASSERT_FALSE(on_first.empty()) << "the first process never heard its own NOTIFY";
+  ASSERT_FALSE(on_second.empty()) << "the second process never heard the first's NOTIFY";
+  on_first.clear();
+  on_second.clear();
+  io.restart();
+  io.run_for(200ms);  // late probes
+  on_first.clear();
+  on_second.clear();
+
+  // A stray NOTIFY on the channel changes nothing.
+  {
+    PGconn* raw = PQconnectdb(url.c_str());
+    ASSERT_EQ(PQstatus(raw), CONNECTION_OK);
+    const std::string stray = "NOTIFY " + channel + ", 'not an event'";
+    PQclear(PQexec(raw, stray.c_str()));
+    PQfinish(raw);
+  }
+  second.publish("alice", boost::json::value(1));
+  first.publish("bob", boost::json::value("for bob"));
+  second.publish("alice", boost::json::value(2));
+  second.publish("alice", boost::json::value(3));
+  run_until(io, [&] { return on_first.size() == 3 && on_second.size() == 3; });
+  EXPECT_EQ(on_first, (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(on_second, (std::vector<std::string>{"1", "2", "3"}));
+  first_queue->close();
+  second_queue->close();
+}
+
+}  // namespace
+}  // namespace cubeauth::social
