@@ -3,29 +3,12 @@
 #include "api/auth_views.hpp"
 #include "auth/auth_service.hpp"
 
-#include <cctype>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace cubeauth::api {
 namespace {
-
-constexpr std::string_view kBearer = "Bearer ";
-
-/// The token of a "Bearer <token>" text (any case of "Bearer"); nullopt for another scheme.
-std::optional<std::string> bearer_token(std::string_view authorization) {
-  if (authorization.size() < kBearer.size()) {
-    return std::nullopt;
-  }
-  for (std::size_t i = 0; i < kBearer.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(authorization[i])) !=
-        std::tolower(static_cast<unsigned char>(kBearer[i]))) {
-      return std::nullopt;
-    }
-  }
-  return std::string(authorization.substr(kBearer.size()));
-}
 
 /// The token the client offered: nullopt for none, "" for an unusable offer (refused).
 std::optional<std::string> offered_token(const boost::json::object& payload, const http::RequestContext& upgrade) {
@@ -34,7 +17,7 @@ std::optional<std::string> offered_token(const boost::json::object& payload, con
       if (!value->is_string()) {
         return std::string();
       }
-      return bearer_token(value->as_string()).value_or(std::string());
+      return std::string(auth::bearer_token(value->as_string()).value_or(std::string_view()));
     }
   }
   for (std::string_view key : {"token", "accessToken"}) {
@@ -44,7 +27,7 @@ std::optional<std::string> offered_token(const boost::json::object& payload, con
   }
   const std::string_view header = upgrade.request()[http::beast_http::field::authorization];
   if (!header.empty()) {
-    return bearer_token(header).value_or(std::string());
+    return std::string(auth::bearer_token(header).value_or(std::string_view()));
   }
   return std::nullopt;
 }

@@ -17,6 +17,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cubeauth::store {
@@ -77,6 +78,10 @@ struct ProfileResult {
   std::optional<bool> connectycube_updated;
   std::optional<AuthError> connectycube_error;  ///< set when connectycube_updated is empty
 };
+
+/// The token of an `Authorization` value "Bearer <token>" (the scheme in any case, RFC
+/// 9110; blanks around trimmed), or nullopt for another scheme or the scheme alone.
+std::optional<std::string_view> bearer_token(std::string_view authorization);
 
 class AuthService {
  public:

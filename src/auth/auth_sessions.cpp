@@ -178,11 +178,8 @@ boost::asio::awaitable<Result<void, AuthError>> AuthService::logout_all(const To
   co_return Result<void, AuthError>{};
 }
 
-Result<TokenClaims, AuthError> AuthService::authenticate_bearer(std::string_view authorization) const {
+std::optional<std::string_view> bearer_token(std::string_view authorization) {
   authorization = trim_blanks(authorization);
-  if (authorization.empty()) {
-    return unexpected(auth_error(AuthErrorKind::kUnauthenticated));
-  }
   // RFC 9110: the scheme is case-insensitive; one or more spaces follow it.
   constexpr std::string_view kScheme = "bearer";
   const bool is_bearer = authorization.size() > kScheme.size() + 1 &&
@@ -192,9 +189,20 @@ Result<TokenClaims, AuthError> AuthService::authenticate_bearer(std::string_view
                                     }) &&
                          authorization[kScheme.size()] == ' ';
   if (!is_bearer) {
+    return std::nullopt;
+  }
+  return trim_blanks(authorization.substr(kScheme.size()));
+}
+
+Result<TokenClaims, AuthError> AuthService::authenticate_bearer(std::string_view authorization) const {
+  if (trim_blanks(authorization).empty()) {
+    return unexpected(auth_error(AuthErrorKind::kUnauthenticated));
+  }
+  const auto token = bearer_token(authorization);
+  if (!token) {
     return unexpected(auth_error(AuthErrorKind::kInvalidToken));
   }
-  return verify_token(trim_blanks(authorization.substr(kScheme.size())));
+  return verify_token(*token);
 }
 
 boost::asio::awaitable<Result<TokenClaims, AuthError>> AuthService::check_token(std::string token) {

@@ -238,3 +238,18 @@ TEST_F(AuthServiceTest, ChecksInputBeforeTouchingAnything) {
 
 }  // namespace
 }  // namespace cubeauth::auth
+
+namespace cubeauth::auth {
+namespace {
+
+TEST(BearerToken, ReadsTheTokenOfTheBearerSchemeInAnyCaseAndNothingElse) {
+  EXPECT_EQ(bearer_token("Bearer abc.def.ghi"), std::optional<std::string_view>("abc.def.ghi"));
+  EXPECT_EQ(bearer_token("  bEARER   abc  "), std::optional<std::string_view>("abc"));
+  EXPECT_FALSE(bearer_token("Bearer    "));  // the scheme alone carries no token
+  EXPECT_FALSE(bearer_token("Basic eDp5"));
+  EXPECT_FALSE(bearer_token("Bearerabc"));
+  EXPECT_FALSE(bearer_token(""));
+}
+
+}  // namespace
+}  // namespace cubeauth::auth
