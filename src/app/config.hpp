@@ -53,6 +53,9 @@ struct Config {
   /// CUBEAUTH_DIALOG_RETRY_SECONDS: how often friendships whose ConnectyCube dialog could
   /// not be created are tried again (Custom Identity Provider only); 0 turns it off.
   std::chrono::seconds dialog_retry_interval{60};
+  /// CUBEAUTH_TOKEN_PURGE_SECONDS: how often refresh tokens that expired over an hour ago
+  /// are removed from the store; 0 turns it off.
+  std::chrono::seconds token_purge_interval{3600};
   /// How long one ConnectyCube call may wait for its answer (CONNECTYCUBE_TIMEOUT).
   std::chrono::milliseconds connectycube_timeout{10000};
   bool connectycube_enabled() const {

@@ -103,6 +103,13 @@ class UserStore {
   virtual boost::asio::awaitable<Result<void, StoreError>> revoke_user_refresh_tokens(
       std::string user_id) = 0;
 
+  /// Removes every refresh token that expired before `expired_before`, and every family
+  /// left without a token; returns how many tokens went. Unexpired tokens stay, used and
+  /// revoked ones too, so reuse is still detected and revocation still holds until they
+  /// expire. Pass a time well before now: a token never expires while it is rotated.
+  virtual boost::asio::awaitable<Result<std::size_t, StoreError>> purge_refresh_tokens(
+      std::chrono::system_clock::time_point expired_before) = 0;
+
   // --- relationships (issue 10; store/relationship.hpp) ---
 
   /// The pair's relationship, given its two user ids in either order; nullopt if none.

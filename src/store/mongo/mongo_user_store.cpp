@@ -563,6 +563,29 @@ class MongoUserStore final : public UserStore {
     co_return co_await run(std::move(work));
   }
 
+  boost::asio::awaitable<Result<std::size_t, StoreError>> purge_refresh_tokens(
+      std::chrono::system_clock::time_point expired_before) override {
+    // A family lives in its tokens here (each carries the family's revoked flag), so
+    // removing the expired tokens removes the families they were the last of.
+    auto work = [this, before = detail::to_millis(expired_before)](
+                    mongoc_client_t* client) -> Result<std::size_t, StoreError> {
+      Collection tokens(client, database_, kTokens);
+      Doc filter;
+      bson_t expired;
+      BSON_APPEND_DOCUMENT_BEGIN(filter.get(), "expiresAt", &expired);
+      BSON_APPEND_DATE_TIME(&expired, "$lt", before);
+      bson_append_document_end(filter.get(), &expired);
+      Doc reply;
+      bson_error_t error;
+      if (!mongoc_collection_delete_many(tokens.get(), filter.get(), nullptr, reply.get(),
+                                         &error)) {
+        return unexpected(failure(error, "purge expired refresh tokens"));
+      }
+      return static_cast<std::size_t>(count_in(reply.get(), "deletedCount"));
+    };
+    co_return co_await run(std::move(work));
+  }
+
   boost::asio::awaitable<Result<std::optional<Relationship>, StoreError>> find_relationship(
       std::string user_a, std::string user_b) override {
     auto pair = detail::ordered_ids(user_a, user_b);
@@ -1311,14 +1334,15 @@ class MongoUserStore final : public UserStore {
     return ok;
   }
 
-  /// createIndexes on refreshtokens: tokenHash unique, familyId, userId.
+  /// createIndexes on refreshtokens: tokenHash unique, familyId, userId, expiresAt (the
+  /// purge of expired tokens).
   Result<void, StoreError> ensure_token_indexes(mongoc_client_t* client) {
     Doc command;
     BSON_APPEND_UTF8(command.get(), "createIndexes", kTokens);
     bson_t indexes;
     BSON_APPEND_ARRAY_BEGIN(command.get(), "indexes", &indexes);
-    const char* fields[] = {"tokenHash", "familyId", "userId"};
-    for (int i = 0; i < 3; ++i) {
+    const char* fields[] = {"tokenHash", "familyId", "userId", "expiresAt"};
+    for (int i = 0; i < 4; ++i) {
       const std::string position = std::to_string(i);
       const std::string name = std::string(fields[i]) + "_1";
       bson_t index;

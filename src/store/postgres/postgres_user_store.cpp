@@ -130,6 +130,16 @@ constexpr PreparedQuery kRevokeTokenFamily{
 constexpr PreparedQuery kRevokeUserFamilies{
     "cubeauth_revoke_user_refresh_families",
     "UPDATE refresh_families SET revoked = true WHERE user_id = $1", 1};
+// One statement: the expired tokens, then the families they leave without a token (all
+// parts of a statement see one snapshot, hence the second expiry test).
+constexpr PreparedQuery kPurgeTokens{
+    "cubeauth_purge_refresh_tokens",
+    "WITH gone AS (DELETE FROM refresh_tokens WHERE expires_at < " CUBEAUTH_MILLIS(1) " RETURNING family_id),"
+    " emptied AS (DELETE FROM refresh_families f WHERE f.family_id IN (SELECT family_id FROM gone)"
+    " AND NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = f.family_id"
+    " AND t.expires_at >= " CUBEAUTH_MILLIS(1) "))"
+    " SELECT count(*) FROM gone",
+    1};
 #define CUBEAUTH_RELATIONSHIP_COLUMNS                               \
   "id, user_low, user_high, status, acted_by, dialog_id, version,"  \
   " (extract(epoch FROM created_at) * 1000)::bigint AS created_ms," \
@@ -184,7 +194,7 @@ constexpr std::array kQueries = {
     kList,      kCreateToken,       kInsertToken,        kLockFamily,         kUseToken,
     kTokenUsed, kFindToken,         kRevokeFamily,       kRevokeTokenFamily,  kRevokeUserFamilies,
     kFindPair,  kFindRelationship,  kInsertRelationship, kUpdateRelationship, kDeleteRelationship,
-    kSetDialog, kListRelationships, kListWithoutDialog};
+    kSetDialog, kListRelationships, kListWithoutDialog,  kPurgeTokens};
 
 #undef CUBEAUTH_USER_COLUMNS
 #undef CUBEAUTH_RELATIONSHIP_COLUMNS
@@ -665,6 +675,19 @@ class PostgresUserStore final : public UserStore {
         return unexpected(failure(connection, result, "revoke refresh tokens"));
       }
       return {};
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<std::size_t, StoreError>> purge_refresh_tokens(
+      std::chrono::system_clock::time_point expired_before) override {
+    auto work = [before = millis_text(expired_before)](Connection& connection,
+                                                       bool) -> Result<std::size_t, StoreError> {
+      auto result = connection.exec(kPurgeTokens, {before});
+      if (!succeeded(result) || PQntuples(result.get()) != 1) {
+        return unexpected(failure(connection, result, "purge expired refresh tokens"));
+      }
+      return static_cast<std::size_t>(to_int64(PQgetvalue(result.get(), 0, 0)));
     };
     co_return co_await with_connection(std::move(work));
   }

@@ -71,6 +71,9 @@ constexpr std::array kMigrations = {
               "CREATE INDEX relationships_high ON relationships (user_high, status, id);"
               "CREATE INDEX relationships_without_dialog ON relationships (updated_at, id)"
               "  WHERE status = 'friends' AND dialog_id IS NULL;"},
+    // Expired refresh tokens are purged by expiry time (UserStore::purge_refresh_tokens).
+    Migration{4, "refresh token expiry index",
+              "CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at);"},
 };
 
 }  // namespace

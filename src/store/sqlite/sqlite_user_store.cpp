@@ -41,6 +41,9 @@ enum Query : std::size_t {
   kUseToken,
   kRevokeFamily,
   kRevokeUserFamilies,
+  kCountExpiredTokens,
+  kDeleteExpiredFamilies,
+  kDeleteExpiredTokens,
   kFindPair,
   kFindRelationship,
   kInsertRelationship,
@@ -121,6 +124,16 @@ std::string query_text(Query query) {
       return "UPDATE refresh_families SET revoked = 1 WHERE family_id = ?1";
     case kRevokeUserFamilies:
       return "UPDATE refresh_families SET revoked = 1 WHERE user_id = ?1";
+    case kCountExpiredTokens:
+      return "SELECT count(*) FROM refresh_tokens WHERE expires_at < ?1";
+    case kDeleteExpiredFamilies:
+      // Families whose every token expired; their tokens go with them (ON DELETE CASCADE).
+      return "DELETE FROM refresh_families WHERE family_id IN"
+             " (SELECT family_id FROM refresh_tokens WHERE expires_at < ?1) AND NOT EXISTS"
+             " (SELECT 1 FROM refresh_tokens t"
+             "  WHERE t.family_id = refresh_families.family_id AND t.expires_at >= ?1)";
+    case kDeleteExpiredTokens:
+      return "DELETE FROM refresh_tokens WHERE expires_at < ?1";
     case kFindPair:
       return "SELECT " + relationship_columns +
              " FROM relationships WHERE user_low = ?1 AND user_high = ?2";
@@ -766,6 +779,38 @@ class SqliteUserStore final : public UserStore {
         return unexpected(failure(connection, rc, "revoke refresh tokens"));
       }
       return {};
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
+  boost::asio::awaitable<Result<std::size_t, StoreError>> purge_refresh_tokens(
+      std::chrono::system_clock::time_point expired_before) override {
+    auto work = [before = detail::to_millis(expired_before)](
+                    Connection& connection) -> Result<std::size_t, StoreError> {
+      Transaction transaction(connection);
+      if (auto begun = transaction.begin(); !begun) {
+        return unexpected(begun.error());
+      }
+      std::size_t expired = 0;
+      for (const Query query :
+           {kCountExpiredTokens, kDeleteExpiredFamilies, kDeleteExpiredTokens}) {
+        auto* statement = connection.statement(query);
+        if (statement == nullptr) {
+          return unexpected(StoreError::kInternal);
+        }
+        StatementUse use(statement);
+        use.bind(1, before);
+        const int rc = sqlite3_step(statement);
+        if (rc == SQLITE_ROW && query == kCountExpiredTokens) {
+          expired = static_cast<std::size_t>(sqlite3_column_int64(statement, 0));
+        } else if (rc != SQLITE_DONE) {
+          return unexpected(failure(connection, rc, "purge expired refresh tokens"));
+        }
+      }
+      if (auto committed = transaction.commit(); !committed) {
+        return unexpected(committed.error());
+      }
+      return expired;
     };
     co_return co_await with_connection(std::move(work));
   }

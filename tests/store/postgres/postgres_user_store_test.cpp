@@ -90,7 +90,8 @@ TEST(PostgresUserStore, RecordsItsMigrationsInTheDatabaseAndAppliesThemOnce) {
     ASSERT_TRUE(healthy.has_value());
   }
   EXPECT_EQ(query_column(url, "SELECT version || ' ' || name FROM schema_migrations"),
-            (std::vector<std::string>{"1 create users", "2 account lifecycle", "3 relationships"}));
+            (std::vector<std::string>{"1 create users", "2 account lifecycle", "3 relationships",
+                                      "4 refresh token expiry index"}));
   EXPECT_EQ(
       query_column(url, "SELECT indexdef FROM pg_indexes WHERE indexname = 'users_email_lower'"),
       std::vector<std::string>{
@@ -156,7 +157,7 @@ TEST(PostgresUserStore, UpgradesADatabaseOfSchemaVersionOneAndReadsOldRowsWithDe
     std::vector<std::string> roles = {"admin", "support"};
     ASSERT_TRUE(run_sync((*store)->set_roles(old.id, roles)).has_value());
     EXPECT_EQ(query_column(old_url, "SELECT version::text FROM schema_migrations ORDER BY 1"),
-              (std::vector<std::string>{"1", "2", "3"}));
+              (std::vector<std::string>{"1", "2", "3", "4"}));
     EXPECT_EQ(query_column(old_url, "SELECT roles::text FROM users"),
               std::vector<std::string>{"{admin,support}"});
   }

@@ -56,7 +56,8 @@ TEST(SqliteUserStore, PutsTheFileInWalModeAndRecordsItsMigrationsOnce) {
   }
   EXPECT_EQ(query_column(options.path, "PRAGMA journal_mode"), std::vector<std::string>{"wal"});
   EXPECT_EQ(query_column(options.path, "SELECT version || ' ' || name FROM schema_migrations"),
-            (std::vector<std::string>{"1 create users", "2 account lifecycle", "3 relationships"}));
+            (std::vector<std::string>{"1 create users", "2 account lifecycle", "3 relationships",
+                                      "4 refresh token expiry index"}));
   EXPECT_EQ(
       query_column(options.path, "SELECT sql FROM sqlite_master WHERE name = 'users_email_lower'"),
       std::vector<std::string>{"CREATE UNIQUE INDEX users_email_lower ON users (lower(email))"});
@@ -171,7 +172,7 @@ TEST(SqliteUserStore, UpgradesADatabaseOfSchemaVersionOneAndReadsOldRowsWithDefa
   std::vector<std::string> roles = {"admin"};
   ASSERT_TRUE(run_sync((*store)->set_roles(old.id, roles)).has_value());
   EXPECT_EQ(query_column(options.path, "SELECT version FROM schema_migrations ORDER BY version"),
-            (std::vector<std::string>{"1", "2", "3"}));
+            (std::vector<std::string>{"1", "2", "3", "4"}));
   EXPECT_EQ(query_column(options.path, "SELECT roles FROM users"),
             std::vector<std::string>{"admin"});
   // And befriend a new one (migration 3).

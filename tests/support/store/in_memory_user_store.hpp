@@ -151,6 +151,11 @@ class InMemoryUserStore final : public UserStore {
     co_return revoke_user(user_id);
   }
 
+  boost::asio::awaitable<Result<std::size_t, StoreError>> purge_refresh_tokens(
+      std::chrono::system_clock::time_point expired_before) override {
+    co_return purge_tokens(expired_before);
+  }
+
   /// How many refresh tokens are stored (used, revoked and expired ones included).
   std::size_t refresh_token_count() const {
     std::lock_guard lock(mutex_);
@@ -458,6 +463,21 @@ class InMemoryUserStore final : public UserStore {
       }
     }
     return {};
+  }
+
+  Result<std::size_t, StoreError> purge_tokens(std::chrono::system_clock::time_point before) {
+    std::lock_guard lock(mutex_);
+    if (auto error = next_failure()) {
+      return unexpected(*error);
+    }
+    const std::size_t removed =
+        std::erase_if(tokens_, [&](const auto& entry) { return entry.second.expires_at < before; });
+    std::erase_if(families_, [&](const auto& family) {
+      return std::none_of(tokens_.begin(), tokens_.end(), [&](const auto& token) {
+        return token.second.family_id == family.first;
+      });
+    });
+    return removed;
   }
 
   // --- relationships ---
