@@ -271,7 +271,7 @@ boost::asio::awaitable<store::Relationship> RelationshipService::ensure_dialog(
 
 boost::asio::awaitable<Result<void, AuthError>> RelationshipService::end_relationship(
     const auth::TokenClaims& caller, std::string other_id, Matcher matches, EventKind kind,
-    std::optional<EventKind> other_kind) {
+    EventKind other_kind) {
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     RequestTarget whom{other_id, std::nullopt};
     auto pair = co_await open_pair(caller, std::move(whom));
@@ -291,9 +291,7 @@ boost::asio::awaitable<Result<void, AuthError>> RelationshipService::end_relatio
     }
     log::info("friends: user {} ended relationship {} ({})", pair->caller.id, pair->relationship->id, to_string(kind));
     notify(kind, pair->caller, pair->other, nullptr);
-    if (other_kind) {
-      notify(*other_kind, pair->other, pair->caller, nullptr);
-    }
+    notify(other_kind, pair->other, pair->caller, nullptr);
     co_return Result<void, AuthError>{};
   }
   co_return unexpected(too_busy(to_string(kind)));

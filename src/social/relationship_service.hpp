@@ -118,12 +118,12 @@ class RelationshipService {
   boost::asio::awaitable<Result<std::optional<RelationshipEntry>, auth::AuthError>> befriend(
       Pair pair, std::optional<std::string> connectycube_session);
   /// Deletes the pair's relationship when `matches` it (else kRelationshipNotFound), and
-  /// tells the caller `kind` and the other user `other_kind` (when set).
+  /// tells the caller `kind` and the other user `other_kind`.
   using Matcher = std::function<bool(const store::Relationship&, const std::string& caller_id)>;
   boost::asio::awaitable<Result<void, auth::AuthError>> end_relationship(const auth::TokenClaims& caller,
                                                                          std::string other_id, Matcher matches,
                                                                          EventKind kind,
-                                                                         std::optional<EventKind> other_kind);
+                                                                         EventKind other_kind);
   /// The pair's dialog: created acting as `actor` (in `session`, or one opened with the
   /// Custom Identity Provider), recorded once; the relationship as stored after that.
   boost::asio::awaitable<store::Relationship> ensure_dialog(store::Relationship relationship,
