@@ -354,7 +354,7 @@ boost::asio::awaitable<Result<void, AuthError>> RelationshipService::unblock(con
       }
     } else {
       auto deleted = co_await users_.delete_relationship(std::move(id), existing.version);
-      done = std::move(deleted);
+      done = deleted;
     }
     if (!done) {
       if (lost_race(done.error())) {
