@@ -186,13 +186,22 @@ Result<void, std::string> bind_social_resolvers(graphql::Schema& schema, auth::A
       return bound;
     }
   }
-  // Each event is the RelationshipEvent itself, or the end of the access token's life.
+  // Each event is the RelationshipEvent itself, or the end of the subscription: the
+  // access token's life is over, or the user's access was withdrawn (disabled, deleted,
+  // every session revoked: social::EventHub::revoke).
   if (auto bound = schema.bind("Subscription.relationshipChanged",
                                [](const ResolveParams& params) -> ResolverResult {
                                  if (social::EventQueue::is_expired_event(params.parent)) {
                                    auto expired = auth::auth_error(auth::AuthErrorKind::kInvalidToken);
                                    expired.message = "The access token has expired: subscribe again with a new one.";
                                    return to_field_error(expired);
+                                 }
+                                 if (social::EventQueue::is_revoked_event(params.parent)) {
+                                   auto revoked = auth::auth_error(auth::AuthErrorKind::kInvalidToken);
+                                   revoked.message =
+                                       "Your sessions were revoked or your account was disabled or deleted: "
+                                       "sign in again.";
+                                   return to_field_error(revoked);
                                  }
                                  return params.parent;
                                });

@@ -182,6 +182,10 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
   std::unique_ptr<store::EventChannel> event_channel = (*store)->open_event_channel();
   social::EventHub events(event_channel.get());
   events.start();
+  // A user disabled, deleted or signed out everywhere loses their live subscriptions
+  // at once, in every process (auth knows nothing of them; the hub does). The server,
+  // declared below, stops before `events` goes.
+  auth.set_revocation_listener([&events](const std::string& user_id) { events.revoke(user_id); });
   social::RelationshipService friends(**store, auth, connectycube.get(), events);
   if (auto bound = api::bind_social_resolvers(**schema, auth, friends, events); !bound) {
     log::error("binding resolvers failed: {}", bound.error());

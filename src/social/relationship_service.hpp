@@ -82,8 +82,12 @@ class RelationshipService {
                                                                       std::string other_id);
   /// Blocks `other_id`: any request or friendship between them ends and neither sees
   /// the other's requests. The blocked user is told only that the relationship is gone.
+  /// Each side's block is its own: when `other_id` blocked the caller first, both
+  /// blocks stand (and they hear nothing of the second).
   boost::asio::awaitable<Result<RelationshipEntry, auth::AuthError>> block(const auth::TokenClaims& caller,
                                                                            std::string other_id);
+  /// Lifts the caller's own block (kRelationshipNotFound when there is none). A block
+  /// `other_id` placed on the caller stays; with none, the pair has no relationship.
   boost::asio::awaitable<Result<void, auth::AuthError>> unblock(const auth::TokenClaims& caller, std::string other_id);
 
   /// One page of the caller's friends, incoming or outgoing requests, or blocked users.
@@ -114,12 +118,12 @@ class RelationshipService {
   boost::asio::awaitable<Result<std::optional<RelationshipEntry>, auth::AuthError>> befriend(
       Pair pair, std::optional<std::string> connectycube_session);
   /// Deletes the pair's relationship when `matches` it (else kRelationshipNotFound), and
-  /// tells the caller `kind` and the other user `other_kind` (when set).
+  /// tells the caller `kind` and the other user `other_kind`.
   using Matcher = std::function<bool(const store::Relationship&, const std::string& caller_id)>;
   boost::asio::awaitable<Result<void, auth::AuthError>> end_relationship(const auth::TokenClaims& caller,
                                                                          std::string other_id, Matcher matches,
                                                                          EventKind kind,
-                                                                         std::optional<EventKind> other_kind);
+                                                                         EventKind other_kind);
   /// The pair's dialog: created acting as `actor` (in `session`, or one opened with the
   /// Custom Identity Provider), recorded once; the relationship as stored after that.
   boost::asio::awaitable<store::Relationship> ensure_dialog(store::Relationship relationship,

@@ -117,16 +117,17 @@ class UserStore {
   find_relationship(std::string user_a, std::string user_b) = 0;
 
   /// Inserts the pair's relationship with version 1, a fresh ObjectId id and
-  /// created_at = updated_at = now. kConflict when the pair already has one (whoever
+  /// created_at = updated_at = now; created blocked, it is acted_by's block. kConflict when the pair already has one (whoever
   /// created it: of two racing creations exactly one succeeds); kNotFound when either
   /// user does not exist; kInternal when the two ids are equal or acted_by is neither.
   virtual boost::asio::awaitable<Result<Relationship, StoreError>> create_relationship(
       NewRelationship relationship) = 0;
 
-  /// Sets status, acted_by and updated_at = now, and adds 1 to version, only if the
-  /// stored version is still `expected_version`; returns the relationship as stored
-  /// after the change. kConflict when the version differs (someone changed it since
-  /// it was read); kNotFound when it is gone.
+  /// Sets status, acted_by, both block flags and updated_at = now, and adds 1 to
+  /// version, only if the stored version is still `expected_version`; returns the
+  /// relationship as stored after the change. kConflict when the version differs
+  /// (someone changed it since it was read); kNotFound when it is gone; kInternal when
+  /// the flags disagree with the status (store::is_consistent).
   virtual boost::asio::awaitable<Result<Relationship, StoreError>> update_relationship(
       std::string id, std::int64_t expected_version, RelationshipChange change) = 0;
 

@@ -1,7 +1,8 @@
 // EventHub over PostgreSQL LISTEN/NOTIFY: two hubs on one database stand for two
 // cubeauth processes; an event published through either reaches the subscribers of
-// both, in publication order, and a message on the channel that is not an event
-// (someone's stray NOTIFY) is ignored.
+// both, in publication order, a message on the channel that is not an event
+// (someone's stray NOTIFY) is ignored, and a revocation through one ends the user's
+// subscribers on the other.
 #include "social/event_hub.hpp"
 
 #include "store/postgres/postgres_env.hpp"
@@ -12,6 +13,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <gtest/gtest.h>
 
@@ -102,6 +104,15 @@ TEST(PostgresEvents, AnEventPublishedThroughEitherProcessReachesTheSubscribersOf
   EXPECT_EQ(on_second, (std::vector<std::string>{"1", "2", "3"}));
   first_queue->close();
   second_queue->close();
+
+  // Carol is disabled through the second process: her subscription on the first ends.
+  std::vector<std::string> carol_events;
+  auto carol_queue = first.subscribe("carol", io.get_executor());
+  asio::co_spawn(io, read_events(carol_queue, 2, &carol_events), asio::detached);
+  second.revoke("carol");
+  run_until(io, [&] { return !carol_events.empty(); });
+  ASSERT_EQ(carol_events.size(), 1u);
+  EXPECT_TRUE(EventQueue::is_revoked_event(boost::json::parse(carol_events[0])));
 }
 
 }  // namespace

@@ -534,6 +534,8 @@ class InMemoryUserStore final : public UserStore {
     relationship.user_high = std::move(pair->user_high);
     relationship.status = input.status;
     relationship.acted_by = std::move(pair->acted_by);
+    relationship.blocked_by_low = pair->blocked_by_low;
+    relationship.blocked_by_high = pair->blocked_by_high;
     relationship.version = 1;
     relationships_[relationship.id] = relationship;
     return relationship;
@@ -544,6 +546,9 @@ class InMemoryUserStore final : public UserStore {
     std::lock_guard lock(mutex_);
     if (auto error = next_failure()) {
       return unexpected(*error);
+    }
+    if (!is_consistent(change)) {
+      return unexpected(StoreError::kInternal);
     }
     Relationship* found = relationship_by_id(id);
     if (found == nullptr) {
@@ -559,6 +564,8 @@ class InMemoryUserStore final : public UserStore {
     }
     found->status = change.status;
     found->acted_by = actor;
+    found->blocked_by_low = change.blocked_by_low;
+    found->blocked_by_high = change.blocked_by_high;
     found->version += 1;
     found->updated_at = now();
     return *found;
@@ -611,7 +618,7 @@ class InMemoryUserStore final : public UserStore {
       case RelationshipView::kOutgoing:
         return relationship.status == RelationshipStatus::kPending && relationship.acted_by == user;
       case RelationshipView::kBlocked:
-        return relationship.status == RelationshipStatus::kBlocked && relationship.acted_by == user;
+        return relationship.status == RelationshipStatus::kBlocked && relationship.blocked_by(user);
     }
     return false;
   }
