@@ -187,6 +187,8 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
   // declared below, stops before `events` goes.
   auth.set_revocation_listener([&events](const std::string& user_id) { events.revoke(user_id); });
   social::RelationshipService friends(**store, auth, connectycube.get(), events);
+  friends.limit_actions({static_cast<double>(config->rate_friend_actions_burst),
+                         static_cast<double>(config->rate_friend_actions_per_minute)});
   if (auto bound = api::bind_social_resolvers(**schema, auth, friends, events); !bound) {
     log::error("binding resolvers failed: {}", bound.error());
     return 1;

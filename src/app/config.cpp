@@ -190,6 +190,8 @@ Result<Config, ConfigError> load_config(const Variables& variables) {
   read.integer("CUBEAUTH_RATE_PER_CLIENT_PER_MINUTE", config.rate_per_client_per_minute, 0, 1'000'000);
   read.integer("CUBEAUTH_RATE_FAILED_LOGINS_BURST", config.rate_failed_logins_burst, 0, 1'000'000);
   read.integer("CUBEAUTH_RATE_FAILED_LOGINS_PER_MINUTE", config.rate_failed_logins_per_minute, 0, 1'000'000);
+  read.integer("CUBEAUTH_RATE_FRIEND_ACTIONS_BURST", config.rate_friend_actions_burst, 0, 1'000'000);
+  read.integer("CUBEAUTH_RATE_FRIEND_ACTIONS_PER_MINUTE", config.rate_friend_actions_per_minute, 0, 1'000'000);
   if (const std::string* admins = read.find("ADMIN_EMAILS")) {
     std::string_view rest = *admins;
     while (!rest.empty() && !read.failed()) {

@@ -39,6 +39,9 @@ struct Config {
   unsigned rate_per_client_per_minute = 30;
   unsigned rate_failed_logins_burst = 10;
   unsigned rate_failed_logins_per_minute = 6;
+  /// CUBEAUTH_RATE_FRIEND_ACTIONS_BURST / _PER_MINUTE: friend mutations per user.
+  unsigned rate_friend_actions_burst = 60;
+  unsigned rate_friend_actions_per_minute = 30;
 
   // Where users live: DATABASE_URL, MONGODB_URL, MONGO_URI or the default SQLite file
   // (store::locate_store decides and has checked the values).

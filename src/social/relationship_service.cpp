@@ -103,8 +103,29 @@ void RelationshipService::notify(EventKind kind, const store::User& recipient, c
   events_.publish(recipient.id, event_json(kind, other, relationship != nullptr ? &shown : nullptr, clock_()));
 }
 
+void RelationshipService::limit_actions(auth::RateLimit limit) {
+  actions_ = limit.enabled() ? std::make_unique<auth::RateLimiter>(limit) : nullptr;
+}
+
+std::optional<AuthError> RelationshipService::throttle(const auth::TokenClaims& caller) {
+  if (actions_ == nullptr) {
+    return std::nullopt;
+  }
+  const auto wait = actions_->take(caller.user_id, auth::RateLimiter::Clock::now());
+  if (!wait) {
+    return std::nullopt;
+  }
+  log::warn("rate limit: user {} has no friend actions left for {} s", caller.user_id, wait->count());
+  AuthError limited = auth::auth_error(AuthErrorKind::kRateLimited);
+  limited.retry_after = *wait;
+  return limited;
+}
+
 boost::asio::awaitable<Result<RelationshipEntry, AuthError>> RelationshipService::send_request(
     const auth::TokenClaims& caller, RequestTarget target, std::optional<std::string> connectycube_session) {
+  if (auto limited = throttle(caller)) {
+    co_return unexpected(std::move(*limited));
+  }
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     RequestTarget whom = target;
     auto pair = co_await open_pair(caller, std::move(whom));
@@ -165,6 +186,9 @@ boost::asio::awaitable<Result<RelationshipEntry, AuthError>> RelationshipService
 
 boost::asio::awaitable<Result<RelationshipEntry, AuthError>> RelationshipService::accept(
     const auth::TokenClaims& caller, std::string other_id, std::optional<std::string> connectycube_session) {
+  if (auto limited = throttle(caller)) {
+    co_return unexpected(std::move(*limited));
+  }
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     RequestTarget whom{other_id, std::nullopt};
     auto pair = co_await open_pair(caller, std::move(whom));
@@ -272,6 +296,9 @@ boost::asio::awaitable<store::Relationship> RelationshipService::ensure_dialog(
 boost::asio::awaitable<Result<void, AuthError>> RelationshipService::end_relationship(
     const auth::TokenClaims& caller, std::string other_id, Matcher matches, EventKind kind,
     EventKind other_kind) {
+  if (auto limited = throttle(caller)) {
+    co_return unexpected(std::move(*limited));
+  }
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     RequestTarget whom{other_id, std::nullopt};
     auto pair = co_await open_pair(caller, std::move(whom));
@@ -329,6 +356,9 @@ boost::asio::awaitable<Result<void, AuthError>> RelationshipService::remove_frie
 
 boost::asio::awaitable<Result<void, AuthError>> RelationshipService::unblock(const auth::TokenClaims& caller,
                                                                             std::string other_id) {
+  if (auto limited = throttle(caller)) {
+    co_return unexpected(std::move(*limited));
+  }
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     RequestTarget whom{other_id, std::nullopt};
     auto pair = co_await open_pair(caller, std::move(whom));
@@ -371,6 +401,9 @@ boost::asio::awaitable<Result<void, AuthError>> RelationshipService::unblock(con
 
 boost::asio::awaitable<Result<RelationshipEntry, AuthError>> RelationshipService::block(
     const auth::TokenClaims& caller, std::string other_id) {
+  if (auto limited = throttle(caller)) {
+    co_return unexpected(std::move(*limited));
+  }
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     RequestTarget whom{other_id, std::nullopt};
     auto pair = co_await open_pair(caller, std::move(whom));

@@ -8,12 +8,14 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "auth/auth_error.hpp"
 #include "auth/jwt.hpp"
+#include "auth/rate_limiter.hpp"
 #include "common/result.hpp"
 #include "social/relationship_views.hpp"
 #include "store/relationship.hpp"
@@ -58,6 +60,11 @@ class RelationshipService {
   /// Every reference must outlive the service.
   RelationshipService(store::UserStore& users, auth::AuthService& auth, connectycube::ConnectyCube* connectycube,
                       EventHub& events, Clock clock = [] { return std::chrono::system_clock::now(); });
+
+  /// Limits each user's friend mutations (requests, answers, removals, blocks and
+  /// unblocks, together) to a token bucket; above it they fail with kRateLimited and a
+  /// retry_after. Unlimited until called. Call before serving.
+  void limit_actions(auth::RateLimit limit);
 
   /// Asks the target to be friends. Idempotent while pending; when the target had
   /// already asked the caller, this accepts (racing requests from both sides end in one
@@ -133,11 +140,15 @@ class RelationshipService {
   void notify(EventKind kind, const store::User& recipient, const store::User& other,
               const store::Relationship* relationship);
 
+  /// kRateLimited when the caller has no friend action left (limit_actions).
+  std::optional<auth::AuthError> throttle(const auth::TokenClaims& caller);
+
   store::UserStore& users_;
   auth::AuthService& auth_;
   connectycube::ConnectyCube* connectycube_;
   EventHub& events_;
   Clock clock_;
+  std::unique_ptr<auth::RateLimiter> actions_;  ///< null: unlimited
 };
 
 }  // namespace cubeauth::social

@@ -129,6 +129,26 @@ class RelationshipServiceTest : public ::testing::Test {
   Person alice_, bob_, carol_;
 };
 
+TEST_F(RelationshipServiceTest, FriendMutationsShareOneBucketPerUserAndAreRefusedAboveIt) {
+  friends_.limit_actions({3, 1});  // three at once, one more a minute
+  request(alice_, bob_);
+  ASSERT_TRUE(run(friends_.cancel(alice_.claims, bob_.id)));
+  ASSERT_TRUE(run(friends_.block(alice_.claims, carol_.id)));
+  // Alice has used her three: whatever she does next is refused, and nothing changes.
+  auto refused = run(friends_.unblock(alice_.claims, carol_.id));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, auth::AuthErrorKind::kRateLimited);
+  EXPECT_GE(refused.error().retry_after.count(), 1);
+  auto sent = run(friends_.send_request(alice_.claims, RequestTarget{bob_.id, std::nullopt}));
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().kind, auth::AuthErrorKind::kRateLimited);
+  EXPECT_EQ(ids_in(alice_, RelationshipView::kBlocked), std::vector<std::string>{carol_.id});
+  EXPECT_TRUE(ids_in(bob_, RelationshipView::kIncoming).empty());
+  // Reading is not limited, and Bob has a bucket of his own.
+  EXPECT_TRUE(run(friends_.list(alice_.claims, RelationshipView::kFriends, std::nullopt, 10)));
+  request(bob_, alice_);
+}
+
 TEST_F(RelationshipServiceTest, ARequestIsPendingForBothSidesAndBothHearOfIt) {
   listen_to(alice_);
   listen_to(bob_);
