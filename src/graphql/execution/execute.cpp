@@ -216,9 +216,10 @@ class Executor {
     // The storage_ptr does not own it (the Response's `arena` does): no reference count per
     // value, and destroying the data is free instead of a walk over every value.
     arena_ = std::make_shared<json::monotonic_resource>();
-    data_ = json::value(json::storage_ptr(arena_.get()));
-    data_.emplace_object().reserve(root_groups_.size());
-    root_frame_.slot = &data_;
+    // Constructed, not assigned: a moved-in value would keep the default storage of the target.
+    data_.emplace(json::storage_ptr(arena_.get()));
+    data_->emplace_object().reserve(root_groups_.size());
+    root_frame_.slot = &*data_;
     run_root_fields();
     return pending_.empty();
   }
@@ -244,7 +245,7 @@ class Executor {
   Response take() {
     if (started_execution_) {
       response_.arena = arena_;
-      response_.data = std::move(data_);
+      response_.data = std::move(*data_);
     }
     response_.errors.insert(response_.errors.end(), std::make_move_iterator(errors_.begin()),
                             std::make_move_iterator(errors_.end()));
@@ -368,7 +369,7 @@ class Executor {
   // Root fields; for a mutation, stops after a field that suspended (spec 6.2.2: serial).
   void run_root_fields() {
     started_execution_ = true;
-    json::object& out = data_.get_object();
+    json::object& out = data_->get_object();
     while (next_root_ < root_groups_.size() && !root_frame_.dead) {
       const FieldGroup& group = root_groups_[next_root_++];
       execute_field(root_type_, root_value_, group, &root_frame_, out);
@@ -558,7 +559,7 @@ class Executor {
 
     const ResolveParams& params = params_storage_.emplace(ResolveParams{
         source, *arguments, context_, *definition, *type, node, schema_, variables_,
-        data_.storage()});
+        data_->storage()});
     ResolverResult result;
     try {
       result = (*definition->resolver)(params);
@@ -841,7 +842,7 @@ class Executor {
   GroupedFields root_groups_;
   std::size_t next_root_ = 0;
   std::shared_ptr<json::monotonic_resource> arena_;  // before everything that may use it
-  json::value data_;
+  std::optional<json::value> data_;
   Frame root_frame_;
 
   struct CacheKey {
