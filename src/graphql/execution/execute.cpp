@@ -39,6 +39,7 @@ struct FieldGroup {
   const std::string* key = nullptr;
   std::vector<const ast::Field*> nodes;
   const FieldDefinition* definition = nullptr;  // looked up once; null for unknown fields
+  bool typename_field = false;                  // __typename: answered by the executor
 };
 using GroupedFields = std::vector<FieldGroup>;
 
@@ -444,6 +445,7 @@ class Executor {
           group = &out.emplace_back();
           group->key = &key;
           group->definition = schema_.field_definition(type, field->name.value);
+          group->typename_field = field->name.value == "__typename";
         }
         group->nodes.push_back(field);
       } else if (const auto* spread = std::get_if<ast::FragmentSpread>(&selection)) {
@@ -514,11 +516,11 @@ class Executor {
   // Spec 6.4.1 ExecuteField.
   void execute_field(const ObjectType* type, const json::value& source, const FieldGroup& group,
                      Frame* frame, json::object& out) {
-    const ast::Field& node = *group.nodes[0];
-    if (node.name.value == "__typename") {
+    if (group.typename_field) {
       out.emplace(*group.key, type->name());
       return;
     }
+    const ast::Field& node = *group.nodes[0];
     const FieldDefinition* definition = group.definition;
     if (definition == nullptr) {
       return;  // unknown fields are left out (validation reports them)
@@ -526,6 +528,21 @@ class Executor {
     json::value& slot = out.emplace(*group.key, nullptr).first->value();
     const Position position{frame, group.key, 0};
     const FieldContext field{type, definition, &group};
+
+    if (definition->write_value != nullptr) {
+      // Introspection fields: written in place, no resolver call.
+      if (definition->type->is_leaf_type()) {
+        definition->write_value(source, slot);  // already serialized
+        if (slot.is_null() && definition->type->is_non_null()) {
+          complete(definition->type, field, kNull, nullptr, position, slot);
+        }
+        return;
+      }
+      json::value& kept = owned_values_.emplace(data_->storage());
+      definition->write_value(source, kept);
+      complete(definition->type, field, kept, nullptr, position, slot);
+      return;
+    }
 
     const json::object* arguments = &kNoArguments;
     if (!definition->arguments.empty()) {
@@ -663,7 +680,7 @@ class Executor {
     if (inner->is_leaf_type()) {
       if (is_serialized_leaf(*named, value)) {
         if (owned != nullptr) {
-          slot = std::move(*owned);  // no copy when the resolver used the response's storage
+          slot.swap(*owned);  // no copy when the resolver used the response's storage
         } else {
           slot = value;
         }
