@@ -41,7 +41,17 @@ struct FieldGroup {
   const FieldDefinition* definition = nullptr;  // looked up once; null for unknown fields
   bool typename_field = false;                  // __typename: answered by the executor
 };
-using GroupedFields = std::vector<FieldGroup>;
+/// Whether a group makes a key of the response (unknown fields are left out; validation
+/// reports them).
+bool makes_key(const FieldGroup& group) {
+  return group.typename_field || group.definition != nullptr;
+}
+
+struct GroupedFields : std::vector<FieldGroup> {
+  /// The response object of these fields, every key present (null) in order; built on first
+  /// use. Copying it makes an object without boost::json's duplicate-key search per key.
+  std::optional<json::object> shape;
+};
 
 /// An object or list value of the response. Null propagation (spec 6.4.4) walks these up.
 struct Frame {
@@ -219,7 +229,7 @@ class Executor {
     arena_ = std::make_shared<json::monotonic_resource>();
     // Constructed, not assigned: a moved-in value would keep the default storage of the target.
     data_.emplace(json::storage_ptr(arena_.get()));
-    data_->emplace_object().reserve(root_groups_.size());
+    data_->emplace_object() = make_shape(root_groups_);
     root_frame_.slot = &*data_;
     run_root_fields();
     return pending_.empty();
@@ -373,7 +383,11 @@ class Executor {
     json::object& out = data_->get_object();
     while (next_root_ < root_groups_.size() && !root_frame_.dead) {
       const FieldGroup& group = root_groups_[next_root_++];
-      execute_field(root_type_, root_value_, group, &root_frame_, out);
+      if (!makes_key(group)) {
+        continue;
+      }
+      json::value& slot = (out.begin() + static_cast<std::ptrdiff_t>(next_root_key_++))->value();
+      execute_field(root_type_, root_value_, group, &root_frame_, slot);
       if (serial_ && !pending_.empty()) {
         return;
       }
@@ -481,7 +495,7 @@ class Executor {
   }
 
   // Spec 6.4.3 CollectSubfields, memoized for single-node fields (lists of objects repeat it).
-  const GroupedFields& collect_subfields(const ObjectType* type, const FieldGroup& group) {
+  GroupedFields& collect_subfields(const ObjectType* type, const FieldGroup& group) {
     GroupedFields* out = nullptr;
     if (group.nodes.size() == 1) {
       auto [it, inserted] = subfield_cache_.try_emplace({group.nodes[0], type});
@@ -503,10 +517,26 @@ class Executor {
 
   // --- execution (spec 6.4) ------------------------------------------------------------------
 
+  json::object make_shape(const GroupedFields& groups) {
+    json::object shape(data_->storage());
+    shape.reserve(groups.size());
+    for (const FieldGroup& group : groups) {
+      if (makes_key(group)) {
+        shape.emplace(*group.key, nullptr);
+      }
+    }
+    return shape;
+  }
+
+  // `out` is a copy of the groups' shape: the slot of each field is already there, in order.
   void execute_fields(const ObjectType* type, const json::value& source,
                       const GroupedFields& groups, Frame* frame, json::object& out) {
+    auto entry = out.begin();
     for (const FieldGroup& group : groups) {
-      execute_field(type, source, group, frame, out);
+      if (!makes_key(group)) {
+        continue;
+      }
+      execute_field(type, source, group, frame, (entry++)->value());
       if (frame->dead) {
         return;  // a non-null error nulled this object; graphql-js stops here too
       }
@@ -514,18 +544,15 @@ class Executor {
   }
 
   // Spec 6.4.1 ExecuteField.
+  // `slot` is the field's (null) place in its object.
   void execute_field(const ObjectType* type, const json::value& source, const FieldGroup& group,
-                     Frame* frame, json::object& out) {
+                     Frame* frame, json::value& slot) {
     if (group.typename_field) {
-      out.emplace(*group.key, type->name());
+      slot.emplace_string().assign(type->name());
       return;
     }
     const ast::Field& node = *group.nodes[0];
     const FieldDefinition* definition = group.definition;
-    if (definition == nullptr) {
-      return;  // unknown fields are left out (validation reports them)
-    }
-    json::value& slot = out.emplace(*group.key, nullptr).first->value();
     const Position position{frame, group.key, 0};
     const FieldContext field{type, definition, &group};
 
@@ -703,9 +730,12 @@ class Executor {
       }
       object = *resolved;
     }
-    const GroupedFields& groups = collect_subfields(object, *field.group);
+    GroupedFields& groups = collect_subfields(object, *field.group);
+    if (!groups.shape) {
+      groups.shape.emplace(make_shape(groups));
+    }
     json::object& out = slot.emplace_object();
-    out.reserve(groups.size());
+    out = *groups.shape;
     Frame* frame = new_frame(position, &slot, !type->is_non_null());
     execute_fields(object, value, groups, frame, out);
   }
@@ -858,6 +888,7 @@ class Executor {
   bool started_execution_ = false;
   GroupedFields root_groups_;
   std::size_t next_root_ = 0;
+  std::size_t next_root_key_ = 0;
   std::shared_ptr<json::monotonic_resource> arena_;  // before everything that may use it
   std::optional<json::value> data_;
   Frame root_frame_;
