@@ -4,6 +4,7 @@
 #include "graphql/execution/serialize.hpp"
 #include "graphql/execution/subscribe.hpp"
 #include "graphql/execution/values.hpp"
+#include "graphql/response/response_arena.hpp"
 #include "graphql/schema/schema.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -226,7 +227,7 @@ class Executor {
     // The response lives in one arena: many small objects and strings, all freed together.
     // The storage_ptr does not own it (the Response's `arena` does): no reference count per
     // value, and destroying the data is free instead of a walk over every value.
-    arena_ = std::make_shared<json::monotonic_resource>();
+    arena_ = make_response_arena();
     // Constructed, not assigned: a moved-in value would keep the default storage of the target.
     data_.emplace(json::storage_ptr(arena_.get()));
     data_->emplace_object() = make_shape(root_groups_);
