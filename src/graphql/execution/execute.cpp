@@ -130,6 +130,9 @@ class StableStore {
   StableStore(const StableStore&) = delete;
   StableStore& operator=(const StableStore&) = delete;
   ~StableStore() {
+    for (std::size_t i = 0; i < std::min(used_, kInline); ++i) {
+      std::launder(reinterpret_cast<T*>(inline_[i].bytes))->~T();
+    }
     for (std::size_t b = 0; b < blocks_.size(); ++b) {
       const std::size_t count = b + 1 == blocks_.size() ? used_in_last_ : block_size(b);
       T* items = std::launder(reinterpret_cast<T*>(blocks_[b].get()));
@@ -142,7 +145,9 @@ class StableStore {
   template <class... Args>
   T& emplace(Args&&... args) {
     if (used_ < kInline) {
-      return inline_[used_++].emplace(std::forward<Args>(args)...);
+      T* item = ::new (static_cast<void*>(inline_[used_].bytes)) T(std::forward<Args>(args)...);
+      ++used_;
+      return *item;
     }
     if (blocks_.empty() || used_in_last_ == block_size(blocks_.size() - 1)) {
       blocks_.push_back(std::make_unique_for_overwrite<Raw[]>(block_size(blocks_.size())));
@@ -159,7 +164,8 @@ class StableStore {
   };
   static std::size_t block_size(std::size_t index) { return std::size_t{32} << std::min<std::size_t>(index, 10); }
 
-  std::array<std::optional<T>, kInline> inline_;
+  // Left uninitialized: constructing and destroying an executor touches only what it used.
+  std::array<Raw, kInline> inline_;
   std::size_t used_ = 0;
   std::vector<std::unique_ptr<Raw[]>> blocks_;
   std::size_t used_in_last_ = 0;
