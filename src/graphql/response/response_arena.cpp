@@ -22,7 +22,7 @@ constexpr std::size_t kMinShift = 12;
 constexpr std::size_t kMaxShift = 22;
 constexpr std::size_t kClasses = kMaxShift - kMinShift + 1;
 constexpr std::size_t kPerClass = 4;
-constexpr std::size_t kCachedBytes = std::size_t{8} << 20;
+constexpr std::size_t kCachedBytes = std::size_t{2} << 20;  // per thread, kept after use
 // A header before each block records its class: monotonic_resource gives back blocks with a
 // size other than the one it asked for (its header is not counted), so the size is not used.
 constexpr std::size_t kHeader = alignof(std::max_align_t);
