@@ -35,6 +35,11 @@ std::size_t class_of(std::size_t bytes) {
 }
 std::size_t class_bytes(std::size_t index) { return (std::size_t{1} << (index + kMinShift)) + kSlack; }
 
+// Set once the thread's cache is destroyed (thread exit): arenas freed later (say, a Response
+// held by a static) then go straight to operator delete. Trivially destructible, so it stays
+// readable after the cache is gone.
+thread_local bool cache_gone = false;
+
 struct ThreadCache {
   std::array<std::vector<void*>, kClasses> free;
   std::size_t bytes = 0;
@@ -42,6 +47,7 @@ struct ThreadCache {
   ThreadCache(const ThreadCache&) = delete;
   ThreadCache& operator=(const ThreadCache&) = delete;
   ~ThreadCache() {
+    cache_gone = true;
     for (auto& blocks : free) {
       for (void* block : blocks) {
         ::operator delete(block);
@@ -58,9 +64,9 @@ ThreadCache& thread_cache() {
 class BlockRecycler final : public json::memory_resource {
  private:
   void* do_allocate(std::size_t bytes, std::size_t /*align*/) override {
-    const std::size_t index = class_of(bytes);
+    std::size_t index = class_of(bytes);
     std::byte* block = nullptr;
-    if (index < kClasses) {
+    if (index < kClasses && !cache_gone) {
       ThreadCache& cache = thread_cache();
       auto& blocks = cache.free[index];
       if (!blocks.empty()) {
@@ -71,6 +77,7 @@ class BlockRecycler final : public json::memory_resource {
         block = static_cast<std::byte*>(::operator new(kHeader + class_bytes(index)));
       }
     } else {
+      index = kClasses;  // not of a class's size: never cached
       block = static_cast<std::byte*>(::operator new(kHeader + bytes));
     }
     *reinterpret_cast<std::size_t*>(block) = index;
@@ -80,7 +87,7 @@ class BlockRecycler final : public json::memory_resource {
   void do_deallocate(void* pointer, std::size_t /*bytes*/, std::size_t /*align*/) override {
     std::byte* block = static_cast<std::byte*>(pointer) - kHeader;
     const std::size_t index = *reinterpret_cast<const std::size_t*>(block);
-    if (index < kClasses) {
+    if (index < kClasses && !cache_gone) {
       ThreadCache& cache = thread_cache();
       auto& blocks = cache.free[index];
       if (blocks.size() < kPerClass && cache.bytes + class_bytes(index) <= kCachedBytes) {
