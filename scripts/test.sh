@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is needed, builds and runs every test: the Release build, the
-# fuzz targets for a bounded time, then the whole suite again under ASan+UBSan.
+# Installs what is needed, builds and runs every test: the Release build, clang-tidy over
+# src/, the fuzz targets for a bounded time, then the whole suite again under ASan+UBSan.
 # A throwaway PostgreSQL server runs for the duration (scripts/with-postgres.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,6 +23,10 @@ ctest_args=(--output-on-failure -j "${CUBEAUTH_TEST_JOBS:-2}" --timeout 300)
 echo "== Release build and tests"
 bash scripts/build.sh release
 "${with_postgres[@]}" ctest --test-dir build/release "${ctest_args[@]}"
+
+echo "== clang-tidy over src/ (results of unchanged files are kept in ~/.cache/cubeauth-tidy)"
+bash scripts/tidy.sh >build/tidy-run.txt 2>&1 || { cat build/tidy-run.txt; exit 1; }
+grep -E "^tidy" build/tidy-run.txt
 
 if [ -x scripts/fuzz.sh ]; then
   echo "== Fuzz targets (bounded time, sanitizers on)"

@@ -28,32 +28,36 @@ boost::json::value entry_json(const RelationshipEntry& entry, const auth::TokenC
   return social::relationship_json(entry.relationship, caller.user_id, entry.other);
 }
 
+/// The entry as the caller sees it, or the error (a rate limit also sets Retry-After).
 boost::asio::awaitable<FieldOutcome> answer(Result<RelationshipEntry, auth::AuthError> outcome,
-                                            const auth::TokenClaims& caller) {
+                                            const auth::TokenClaims& caller, graphql::RequestContext& context) {
   if (!outcome) {
+    note_retry_after(context, outcome.error());
     co_return unexpected(to_field_error(outcome.error()));
   }
   co_return entry_json(*outcome, caller);
 }
 
-boost::asio::awaitable<FieldOutcome> resolve_send(RelationshipService& friends, auth::TokenClaims caller,
-                                                  social::RequestTarget target, std::optional<std::string> session) {
+boost::asio::awaitable<FieldOutcome> resolve_send(RelationshipService& friends, graphql::RequestContext& context,
+                                                  auth::TokenClaims caller, social::RequestTarget target,
+                                                  std::optional<std::string> session) {
   auto sent = co_await friends.send_request(caller, std::move(target), std::move(session));
-  auto shown = co_await answer(std::move(sent), caller);
+  auto shown = co_await answer(std::move(sent), caller, context);
   co_return shown;
 }
 
-boost::asio::awaitable<FieldOutcome> resolve_accept(RelationshipService& friends, auth::TokenClaims caller,
-                                                    std::string other_id, std::optional<std::string> session) {
+boost::asio::awaitable<FieldOutcome> resolve_accept(RelationshipService& friends, graphql::RequestContext& context,
+                                                    auth::TokenClaims caller, std::string other_id,
+                                                    std::optional<std::string> session) {
   auto accepted = co_await friends.accept(caller, std::move(other_id), std::move(session));
-  auto shown = co_await answer(std::move(accepted), caller);
+  auto shown = co_await answer(std::move(accepted), caller, context);
   co_return shown;
 }
 
-boost::asio::awaitable<FieldOutcome> resolve_block(RelationshipService& friends, auth::TokenClaims caller,
-                                                   std::string other_id) {
+boost::asio::awaitable<FieldOutcome> resolve_block(RelationshipService& friends, graphql::RequestContext& context,
+                                                   auth::TokenClaims caller, std::string other_id) {
   auto blocked = co_await friends.block(caller, std::move(other_id));
-  auto shown = co_await answer(std::move(blocked), caller);
+  auto shown = co_await answer(std::move(blocked), caller, context);
   co_return shown;
 }
 
@@ -61,11 +65,12 @@ boost::asio::awaitable<FieldOutcome> resolve_block(RelationshipService& friends,
 using EndOperation = boost::asio::awaitable<Result<void, auth::AuthError>> (RelationshipService::*)(
     const auth::TokenClaims&, std::string);
 
-boost::asio::awaitable<FieldOutcome> resolve_end(RelationshipService& friends, EndOperation operation,
-                                                 auth::TokenClaims caller, std::string other_id,
-                                                 std::string_view message) {
+boost::asio::awaitable<FieldOutcome> resolve_end(RelationshipService& friends, graphql::RequestContext& context,
+                                                 EndOperation operation, auth::TokenClaims caller,
+                                                 std::string other_id, std::string_view message) {
   auto ended = co_await (friends.*operation)(caller, std::move(other_id));
   if (!ended) {
+    note_retry_after(context, ended.error());
     co_return unexpected(to_field_error(ended.error()));
   }
   co_return boost::json::value(message_json(message));
@@ -103,7 +108,8 @@ graphql::Resolver end_resolver(auth::AuthService& auth, RelationshipService& fri
                                std::string_view message) {
   return [&auth, &friends, operation, message](const ResolveParams& params) {
     return signed_in(params, auth, [&](auth::TokenClaims caller) -> ResolverResult {
-      return resolve_end(friends, operation, std::move(caller), string_arg(params, "userId"), message);
+      return resolve_end(friends, params.context, operation, std::move(caller), string_arg(params, "userId"),
+                         message);
     });
   };
 }
@@ -157,21 +163,21 @@ Result<void, std::string> bind_social_resolvers(graphql::Schema& schema, auth::A
        [&auth, &friends](const ResolveParams& params) {
          return signed_in(params, auth, [&](auth::TokenClaims caller) -> ResolverResult {
            social::RequestTarget target{optional_string_arg(params, "userId"), optional_string_arg(params, "email")};
-           return resolve_send(friends, std::move(caller), std::move(target),
+           return resolve_send(friends, params.context, std::move(caller), std::move(target),
                                optional_string_arg(params, "connectySession"));
          });
        }},
       {"Mutation.acceptFriendRequest",
        [&auth, &friends](const ResolveParams& params) {
          return signed_in(params, auth, [&](auth::TokenClaims caller) -> ResolverResult {
-           return resolve_accept(friends, std::move(caller), string_arg(params, "userId"),
+           return resolve_accept(friends, params.context, std::move(caller), string_arg(params, "userId"),
                                  optional_string_arg(params, "connectySession"));
          });
        }},
       {"Mutation.blockUser",
        [&auth, &friends](const ResolveParams& params) {
          return signed_in(params, auth, [&](auth::TokenClaims caller) -> ResolverResult {
-           return resolve_block(friends, std::move(caller), string_arg(params, "userId"));
+           return resolve_block(friends, params.context, std::move(caller), string_arg(params, "userId"));
          });
        }},
       {"Mutation.declineFriendRequest",
@@ -186,13 +192,22 @@ Result<void, std::string> bind_social_resolvers(graphql::Schema& schema, auth::A
       return bound;
     }
   }
-  // Each event is the RelationshipEvent itself, or the end of the access token's life.
+  // Each event is the RelationshipEvent itself, or the end of the subscription: the
+  // access token's life is over, or the user's access was withdrawn (disabled, deleted,
+  // every session revoked: social::EventHub::revoke).
   if (auto bound = schema.bind("Subscription.relationshipChanged",
                                [](const ResolveParams& params) -> ResolverResult {
                                  if (social::EventQueue::is_expired_event(params.parent)) {
                                    auto expired = auth::auth_error(auth::AuthErrorKind::kInvalidToken);
                                    expired.message = "The access token has expired: subscribe again with a new one.";
                                    return to_field_error(expired);
+                                 }
+                                 if (social::EventQueue::is_revoked_event(params.parent)) {
+                                   auto revoked = auth::auth_error(auth::AuthErrorKind::kInvalidToken);
+                                   revoked.message =
+                                       "Your sessions were revoked or your account was disabled or deleted: "
+                                       "sign in again.";
+                                   return to_field_error(revoked);
                                  }
                                  return params.parent;
                                });

@@ -1,5 +1,20 @@
 #include "app/app.hpp"
 
+#include <sys/resource.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <functional>
+#include <string>
+
 #include "api/auth_resolvers.hpp"
 #include "api/graphql_route.hpp"
 #include "api/graphql_ws_auth.hpp"
@@ -23,27 +38,14 @@
 #include "store/event_channel.hpp"
 #include "store/make_user_store.hpp"
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/redirect_error.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/signal_set.hpp>
-#include <boost/asio/steady_timer.hpp>
-
-#include <sys/resource.h>
-
-#include <chrono>
-#include <csignal>
-#include <cstdio>
-
 namespace cubeauth::app {
 namespace {
 
-/// Every `interval`, makes the ConnectyCube dialogs that could not be made when their
-/// friendship began, until the timer is cancelled (shutdown).
-boost::asio::awaitable<void> retry_missing_dialogs(social::RelationshipService& friends,
-                                                   boost::asio::steady_timer& timer, std::chrono::seconds interval) {
+/// Runs `pass` every `interval` until the timer is cancelled (shutdown); a pass that
+/// throws is logged as `what` and tried again at the next tick.
+boost::asio::awaitable<void> every(boost::asio::steady_timer& timer, std::chrono::seconds interval,
+                                   std::function<boost::asio::awaitable<void>()> pass,
+                                   std::string what) {
   for (;;) {
     timer.expires_after(interval);
     boost::system::error_code cancelled;
@@ -52,10 +54,23 @@ boost::asio::awaitable<void> retry_missing_dialogs(social::RelationshipService& 
       co_return;
     }
     try {
-      co_await friends.create_missing_dialogs(50);
+      co_await pass();
     } catch (const std::exception& error) {
-      log::error("friends: the dialog retry pass failed, will try again: {}", error.what());
+      log::error("{} failed, will try again: {}", what, error.what());
     }
+  }
+}
+
+/// Removes the refresh tokens that expired over an hour ago (an hour, so that no token
+/// can expire while it is being rotated), and the families they leave empty.
+boost::asio::awaitable<void> purge_refresh_tokens(store::UserStore& users) {
+  const auto before = std::chrono::system_clock::now() - std::chrono::hours(1);
+  auto purged = co_await users.purge_refresh_tokens(before);
+  if (!purged) {
+    log::warn("refresh tokens: purging the expired ones failed ({}); will try again",
+              store::to_string(purged.error()));
+  } else if (*purged > 0) {
+    log::info("refresh tokens: purged {} expired", *purged);
   }
 }
 
@@ -167,7 +182,13 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
   std::unique_ptr<store::EventChannel> event_channel = (*store)->open_event_channel();
   social::EventHub events(event_channel.get());
   events.start();
+  // A user disabled, deleted or signed out everywhere loses their live subscriptions
+  // at once, in every process (auth knows nothing of them; the hub does). The server,
+  // declared below, stops before `events` goes.
+  auth.set_revocation_listener([&events](const std::string& user_id) { events.revoke(user_id); });
   social::RelationshipService friends(**store, auth, connectycube.get(), events);
+  friends.limit_actions({static_cast<double>(config->rate_friend_actions_burst),
+                         static_cast<double>(config->rate_friend_actions_per_minute)});
   if (auto bound = api::bind_social_resolvers(**schema, auth, friends, events); !bound) {
     log::error("binding resolvers failed: {}", bound.error());
     return 1;
@@ -201,16 +222,30 @@ int run(int /*argc*/, char** /*argv*/, char** environ) {
 
   boost::asio::steady_timer dialog_retry_timer(server.main_context());
   if (connectycube && !config->connectycube_signup && config->dialog_retry_interval.count() > 0) {
+    auto pass = [&friends]() -> boost::asio::awaitable<void> {
+      co_await friends.create_missing_dialogs(50);
+    };
     boost::asio::co_spawn(server.main_context(),
-                          retry_missing_dialogs(friends, dialog_retry_timer, config->dialog_retry_interval),
+                          every(dialog_retry_timer, config->dialog_retry_interval, pass,
+                                "friends: the dialog retry pass"),
                           boost::asio::detached);
+  }
+  boost::asio::steady_timer token_purge_timer(server.main_context());
+  if (config->token_purge_interval.count() > 0) {
+    auto pass = [&users]() { return purge_refresh_tokens(users); };
+    boost::asio::co_spawn(
+        server.main_context(),
+        every(token_purge_timer, config->token_purge_interval, pass, "refresh tokens: the purge"),
+        boost::asio::detached);
   }
 
   boost::asio::signal_set signals(server.main_context(), SIGINT, SIGTERM);
-  signals.async_wait([&server, &dialog_retry_timer](const boost::system::error_code& ec, int signal) {
+  signals.async_wait([&server, &dialog_retry_timer, &token_purge_timer](
+                         const boost::system::error_code& ec, int signal) {
     if (!ec) {
       log::info("received {}, draining connections", signal == SIGINT ? "SIGINT" : "SIGTERM");
       dialog_retry_timer.cancel();
+      token_purge_timer.cancel();
       server.shutdown();
     }
   });

@@ -181,10 +181,17 @@ Result<Config, ConfigError> load_config(const Variables& variables) {
     read.integer("CUBEAUTH_DIALOG_RETRY_SECONDS", dialog_retry_seconds, 0, 86'400);
     config.dialog_retry_interval = std::chrono::seconds(dialog_retry_seconds);
   }
+  {
+    int token_purge_seconds = static_cast<int>(config.token_purge_interval.count());
+    read.integer("CUBEAUTH_TOKEN_PURGE_SECONDS", token_purge_seconds, 0, 604'800);  // a week
+    config.token_purge_interval = std::chrono::seconds(token_purge_seconds);
+  }
   read.integer("CUBEAUTH_RATE_PER_CLIENT_BURST", config.rate_per_client_burst, 0, 1'000'000);
   read.integer("CUBEAUTH_RATE_PER_CLIENT_PER_MINUTE", config.rate_per_client_per_minute, 0, 1'000'000);
   read.integer("CUBEAUTH_RATE_FAILED_LOGINS_BURST", config.rate_failed_logins_burst, 0, 1'000'000);
   read.integer("CUBEAUTH_RATE_FAILED_LOGINS_PER_MINUTE", config.rate_failed_logins_per_minute, 0, 1'000'000);
+  read.integer("CUBEAUTH_RATE_FRIEND_ACTIONS_BURST", config.rate_friend_actions_burst, 0, 1'000'000);
+  read.integer("CUBEAUTH_RATE_FRIEND_ACTIONS_PER_MINUTE", config.rate_friend_actions_per_minute, 0, 1'000'000);
   if (const std::string* admins = read.find("ADMIN_EMAILS")) {
     std::string_view rest = *admins;
     while (!rest.empty() && !read.failed()) {

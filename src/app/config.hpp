@@ -39,6 +39,9 @@ struct Config {
   unsigned rate_per_client_per_minute = 30;
   unsigned rate_failed_logins_burst = 10;
   unsigned rate_failed_logins_per_minute = 6;
+  /// CUBEAUTH_RATE_FRIEND_ACTIONS_BURST / _PER_MINUTE: friend mutations per user.
+  unsigned rate_friend_actions_burst = 60;
+  unsigned rate_friend_actions_per_minute = 30;
 
   // Where users live: DATABASE_URL, MONGODB_URL, MONGO_URI or the default SQLite file
   // (store::locate_store decides and has checked the values).
@@ -53,6 +56,9 @@ struct Config {
   /// CUBEAUTH_DIALOG_RETRY_SECONDS: how often friendships whose ConnectyCube dialog could
   /// not be created are tried again (Custom Identity Provider only); 0 turns it off.
   std::chrono::seconds dialog_retry_interval{60};
+  /// CUBEAUTH_TOKEN_PURGE_SECONDS: how often refresh tokens that expired over an hour ago
+  /// are removed from the store; 0 turns it off.
+  std::chrono::seconds token_purge_interval{3600};
   /// How long one ConnectyCube call may wait for its answer (CONNECTYCUBE_TIMEOUT).
   std::chrono::milliseconds connectycube_timeout{10000};
   bool connectycube_enabled() const {

@@ -169,6 +169,7 @@ boost::asio::awaitable<Result<SessionResult, AuthError>> AuthService::change_pas
     error.message = "The password was changed, but signing out the other sessions failed; please call logoutAll.";
     co_return unexpected(std::move(error));
   }
+  announce_revocation(user.id);
   SessionResult session;
   session.user = std::move(user);
   co_await reconcile_roles(session.user);
@@ -290,6 +291,7 @@ boost::asio::awaitable<Result<void, AuthError>> AuthService::delete_account(cons
     co_return unexpected(from_store(deleted.error()));
   }
   log::info("deleteAccount: user {} deleted", user.id);
+  announce_revocation(user.id);
   co_return Result<void, AuthError>{};
 }
 

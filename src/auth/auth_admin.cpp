@@ -70,6 +70,7 @@ boost::asio::awaitable<Result<store::User, AuthError>> AuthService::set_user_dis
       // Refresh still refuses: it checks the disabled flag after rotating.
       log::warn("disable: sessions of user {} not revoked ({})", user_id, store::to_string(revoked.error()));
     }
+    announce_revocation(user_id);
   }
   log::info("user {} {} by admin {}", user_id, disabled ? "disabled" : "enabled", admin->id);
   auto found = co_await users_.find_by_id(user_id);

@@ -18,6 +18,12 @@ AuthService::AuthService(store::UserStore& users, connectycube::ConnectyCube* co
       options_(std::move(options)), clock_(std::move(clock)), client_attempts_(options_.per_client),
       failed_logins_(options_.failed_logins_per_account) {}
 
+void AuthService::announce_revocation(const std::string& user_id) const {
+  if (revocation_listener_) {
+    revocation_listener_(user_id);
+  }
+}
+
 std::optional<AuthError> AuthService::throttle_client(const std::string& client) {
   if (client.empty()) {
     return std::nullopt;

@@ -188,6 +188,14 @@ class AuthService {
   const AuthOptions& options() const { return options_; }
   bool connectycube_enabled() const { return connectycube_ != nullptr; }
 
+  /// Told the user's id whenever a user's access is withdrawn at once: disabled
+  /// (set_user_disabled), deleted (delete_account), or every session revoked
+  /// (logout_all, change_password). Live connections of that user end on it (the
+  /// app wires it to the real-time events); auth knows nothing of them. Called on the
+  /// request's thread after the change is stored; set once, before serving.
+  using RevocationListener = std::function<void(const std::string& user_id)>;
+  void set_revocation_listener(RevocationListener listener) { revocation_listener_ = std::move(listener); }
+
  private:
   boost::asio::awaitable<Result<store::User, AuthError>> authenticate(std::string email,
                                                                      std::string password,
@@ -229,6 +237,9 @@ class AuthService {
   boost::asio::awaitable<Result<connectycube::Session, connectycube::Error>> connectycube_session_for(
       const store::User& user, const std::string& password);
 
+  /// Tells the revocation listener, if any, that `user_id`'s access was withdrawn.
+  void announce_revocation(const std::string& user_id) const;
+
   store::UserStore& users_;
   connectycube::ConnectyCube* connectycube_;
   PasswordHasher& passwords_;
@@ -237,6 +248,7 @@ class AuthService {
   Clock clock_;
   RateLimiter client_attempts_;
   RateLimiter failed_logins_;
+  RevocationListener revocation_listener_;
 };
 
 }  // namespace cubeauth::auth

@@ -175,6 +175,7 @@ boost::asio::awaitable<Result<void, AuthError>> AuthService::logout_all(const To
                store::to_string(revoked.error()));
     co_return unexpected(from_store(revoked.error()));
   }
+  announce_revocation(authorized->id);
   co_return Result<void, AuthError>{};
 }
 

@@ -359,10 +359,13 @@ awaitable<void> Server::Worker::serve(tcp::socket socket) {
     }
   }
 
-  if (!upgraded) {  // an upgraded connection was closed by its WebSocket (stream is moved from)
+  // The stream is moved from only on upgrade, and then closed by its WebSocket.
+  // NOLINTBEGIN(bugprone-use-after-move)
+  if (!upgraded) {
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream.close();
   }
+  // NOLINTEND(bugprone-use-after-move)
   connections_.erase(registration);
   server_.open_connections_.fetch_sub(1);
 }

@@ -20,7 +20,7 @@ constexpr auto kNoThrow = boost::asio::as_tuple(boost::asio::use_awaitable);
 
 }  // namespace
 
-EventQueue::EventQueue(boost::asio::any_io_executor executor, EventHub* hub, std::string user_id)
+EventQueue::EventQueue(const boost::asio::any_io_executor& executor, EventHub* hub, std::string user_id)
     : executor_(executor), wakeup_(executor), hub_(hub), user_id_(std::move(user_id)) {}
 
 EventQueue::~EventQueue() {
@@ -34,10 +34,19 @@ bool EventQueue::is_expired_event(const boost::json::value& event) {
   return object != nullptr && object->contains("__expired");
 }
 
+bool EventQueue::is_revoked_event(const boost::json::value& event) {
+  const auto* object = event.if_object();
+  return object != nullptr && object->contains("__revoked");
+}
+
 boost::asio::awaitable<std::optional<boost::json::value>> EventQueue::next() {
   for (;;) {
     if (closed_) {
       co_return std::nullopt;
+    }
+    if (revoked_) {
+      close();
+      co_return boost::json::value{{"__revoked", true}};
     }
     const auto now = std::chrono::system_clock::now();
     if (deadline_ && now >= *deadline_) {
@@ -76,8 +85,18 @@ void EventQueue::push(std::shared_ptr<const boost::json::value> event) {
   });
 }
 
+void EventQueue::revoke() {
+  boost::asio::post(executor_, [self = shared_from_this()] {
+    if (!self->closed_) {
+      self->revoked_ = true;
+      self->pending_.clear();
+      self->wakeup_.cancel();
+    }
+  });
+}
+
 void EventQueue::enqueue(std::shared_ptr<const boost::json::value> event) {
-  if (closed_) {
+  if (closed_ || revoked_) {
     return;
   }
   if (pending_.size() >= kMaxPending) {
@@ -127,6 +146,24 @@ std::string EventHub::message_text(const std::string& user_id, const boost::json
   return boost::json::serialize(message);
 }
 
+std::string EventHub::revocation_text(const std::string& user_id) const {
+  boost::json::object message;
+  message["p"] = sender_;
+  message["r"] = user_id;
+  return boost::json::serialize(message);
+}
+
+void EventHub::revoke(const std::string& user_id) {
+  if (channel_ != nullptr) {
+    std::string text = revocation_text(user_id);
+    if (!channel_->publish(std::move(text))) {
+      log::warn("events: the end of user {}'s subscriptions could not be sent to other processes; ended here only",
+                user_id);
+    }
+  }
+  revoke_local(user_id);
+}
+
 void EventHub::publish(const std::string& user_id, boost::json::value event) {
   // This process's subscribers at once (whatever the channel is doing), the others
   // through the channel; this process skips its own messages when they come back.
@@ -147,6 +184,12 @@ void EventHub::receive(std::string_view message) {
   if (sender != nullptr && sender->is_string() && sender->as_string() == sender_) {
     return;  // ours: delivered when published
   }
+  const boost::json::value* revoked = object ? object->if_contains("r") : nullptr;
+  if (revoked != nullptr && revoked->is_string()) {
+    const std::string user_id(revoked->as_string());
+    revoke_local(user_id);
+    return;
+  }
   const boost::json::value* user = object ? object->if_contains("u") : nullptr;
   const boost::json::value* event = object ? object->if_contains("e") : nullptr;
   if (user == nullptr || !user->is_string() || event == nullptr) {
@@ -157,7 +200,8 @@ void EventHub::receive(std::string_view message) {
   deliver_local(user_id, std::make_shared<const boost::json::value>(*event));
 }
 
-std::shared_ptr<EventQueue> EventHub::subscribe(std::string user_id, boost::asio::any_io_executor executor) {
+std::shared_ptr<EventQueue> EventHub::subscribe(const std::string& user_id,
+                                                const boost::asio::any_io_executor& executor) {
   auto queue = std::make_shared<EventQueue>(executor, this, user_id);
   std::lock_guard lock(mutex_);
   auto& queues = subscribers_[user_id];
@@ -174,23 +218,35 @@ std::size_t EventHub::subscriber_count() const {
   return count_;
 }
 
-void EventHub::deliver_local(const std::string& user_id, std::shared_ptr<const boost::json::value> event) {
-  std::vector<std::shared_ptr<EventQueue>> recipients;
-  {
-    std::lock_guard lock(mutex_);
-    auto found = subscribers_.find(user_id);
-    if (found == subscribers_.end()) {
-      return;
-    }
-    recipients.reserve(found->second.size());
-    for (const auto& weak : found->second) {
-      if (auto queue = weak.lock()) {
-        recipients.push_back(std::move(queue));
-      }
+std::vector<std::shared_ptr<EventQueue>> EventHub::queues_of(const std::string& user_id) const {
+  std::vector<std::shared_ptr<EventQueue>> queues;
+  std::lock_guard lock(mutex_);
+  auto found = subscribers_.find(user_id);
+  if (found == subscribers_.end()) {
+    return queues;
+  }
+  queues.reserve(found->second.size());
+  for (const auto& weak : found->second) {
+    if (auto queue = weak.lock()) {
+      queues.push_back(std::move(queue));
     }
   }
-  for (const auto& queue : recipients) {
+  return queues;
+}
+
+void EventHub::deliver_local(const std::string& user_id, std::shared_ptr<const boost::json::value> event) {
+  for (const auto& queue : queues_of(user_id)) {
     queue->push(event);
+  }
+}
+
+void EventHub::revoke_local(const std::string& user_id) {
+  const auto queues = queues_of(user_id);
+  if (!queues.empty()) {
+    log::info("events: ended {} subscription(s) of user {} (access withdrawn)", queues.size(), user_id);
+  }
+  for (const auto& queue : queues) {
+    queue->revoke();
   }
 }
 

@@ -36,17 +36,23 @@ class EventQueue : public std::enable_shared_from_this<EventQueue> {
   /// client re-subscribes and re-reads its lists).
   static constexpr std::size_t kMaxPending = 256;
 
-  EventQueue(boost::asio::any_io_executor executor, EventHub* hub, std::string user_id);
+  EventQueue(const boost::asio::any_io_executor& executor, EventHub* hub, std::string user_id);
   ~EventQueue();
 
   /// The next event, or nullopt once closed (by close(), or for falling behind). Once
-  /// the deadline (set_deadline) has passed, the queue closes and next() returns
-  /// kExpiredEvent once, then nullopt.
+  /// the deadline (set_deadline) has passed, the queue closes and next() returns an
+  /// expired event once, then nullopt; once the user's access was revoked (revoke()),
+  /// a revoked event once (undelivered events dropped), then nullopt.
   boost::asio::awaitable<std::optional<boost::json::value>> next();
   /// Ends the queue at `deadline` (the subscriber's access token expires then).
   void set_deadline(std::chrono::system_clock::time_point deadline) { deadline_ = deadline; }
   /// What next() returns when the deadline passed: {"__expired": true}.
   static bool is_expired_event(const boost::json::value& event);
+  /// What next() returns after revoke(): {"__revoked": true}.
+  static bool is_revoked_event(const boost::json::value& event);
+  /// Ends the queue because its user's access was withdrawn (disabled, deleted, every
+  /// session revoked); callable from any thread, like push().
+  void revoke();
   /// Unregisters and ends the queue; an outstanding next() returns nullopt. Idempotent.
   void close();
   /// Delivers `event` on the queue's executor.
@@ -64,6 +70,7 @@ class EventQueue : public std::enable_shared_from_this<EventQueue> {
   std::string user_id_;
   std::deque<std::shared_ptr<const boost::json::value>> pending_;
   bool closed_ = false;
+  bool revoked_ = false;
   std::optional<std::chrono::system_clock::time_point> deadline_;
 };
 
@@ -85,20 +92,30 @@ class EventHub {
   /// publisher reach a subscriber in the order they were published.
   void publish(const std::string& user_id, boost::json::value event);
 
+  /// Ends every subscriber of `user_id`, in every process: their access was withdrawn
+  /// (auth::AuthService's revocation listener). Each one's next() says so once
+  /// (EventQueue::is_revoked_event), then ends.
+  void revoke(const std::string& user_id);
+
   /// A new subscriber of `user_id`'s events, consumed on `executor`.
-  std::shared_ptr<EventQueue> subscribe(std::string user_id, boost::asio::any_io_executor executor);
+  std::shared_ptr<EventQueue> subscribe(const std::string& user_id, const boost::asio::any_io_executor& executor);
 
   /// Subscribers in this process now.
   std::size_t subscriber_count() const;
 
   /// The wire form between processes: {"p": sender, "u": user_id, "e": event}, where
-  /// the sender tag lets a process skip its own messages (it delivered them already).
-  /// Anything else heard on the channel is ignored (a stray NOTIFY must not crash it).
+  /// the sender tag lets a process skip its own messages (it delivered them already),
+  /// and {"p": sender, "r": user_id} for revoke(). Anything else heard on the channel
+  /// is ignored (a stray NOTIFY must not crash it).
   std::string message_text(const std::string& user_id, const boost::json::value& event) const;
+  std::string revocation_text(const std::string& user_id) const;
 
  private:
   friend class EventQueue;
   void deliver_local(const std::string& user_id, std::shared_ptr<const boost::json::value> event);
+  void revoke_local(const std::string& user_id);
+  /// This process's live subscribers of `user_id`.
+  std::vector<std::shared_ptr<EventQueue>> queues_of(const std::string& user_id) const;
   void receive(std::string_view message);
   void unregister(const EventQueue* queue);
 

@@ -103,8 +103,29 @@ void RelationshipService::notify(EventKind kind, const store::User& recipient, c
   events_.publish(recipient.id, event_json(kind, other, relationship != nullptr ? &shown : nullptr, clock_()));
 }
 
+void RelationshipService::limit_actions(auth::RateLimit limit) {
+  actions_ = limit.enabled() ? std::make_unique<auth::RateLimiter>(limit) : nullptr;
+}
+
+std::optional<AuthError> RelationshipService::throttle(const auth::TokenClaims& caller) {
+  if (actions_ == nullptr) {
+    return std::nullopt;
+  }
+  const auto wait = actions_->take(caller.user_id, auth::RateLimiter::Clock::now());
+  if (!wait) {
+    return std::nullopt;
+  }
+  log::warn("rate limit: user {} has no friend actions left for {} s", caller.user_id, wait->count());
+  AuthError limited = auth::auth_error(AuthErrorKind::kRateLimited);
+  limited.retry_after = *wait;
+  return limited;
+}
+
 boost::asio::awaitable<Result<RelationshipEntry, AuthError>> RelationshipService::send_request(
     const auth::TokenClaims& caller, RequestTarget target, std::optional<std::string> connectycube_session) {
+  if (auto limited = throttle(caller)) {
+    co_return unexpected(std::move(*limited));
+  }
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     RequestTarget whom = target;
     auto pair = co_await open_pair(caller, std::move(whom));
@@ -138,7 +159,7 @@ boost::asio::awaitable<Result<RelationshipEntry, AuthError>> RelationshipService
       case RelationshipStatus::kFriends:
         co_return RelationshipEntry{existing, other};
       case RelationshipStatus::kBlocked:
-        if (existing.acted_by == me.id) {
+        if (existing.blocked_by(me.id)) {
           co_return unexpected(invalid_input(target.user_id ? "userId" : "email",
                                              "You blocked this user: unblock them first."));
         }
@@ -165,6 +186,9 @@ boost::asio::awaitable<Result<RelationshipEntry, AuthError>> RelationshipService
 
 boost::asio::awaitable<Result<RelationshipEntry, AuthError>> RelationshipService::accept(
     const auth::TokenClaims& caller, std::string other_id, std::optional<std::string> connectycube_session) {
+  if (auto limited = throttle(caller)) {
+    co_return unexpected(std::move(*limited));
+  }
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     RequestTarget whom{other_id, std::nullopt};
     auto pair = co_await open_pair(caller, std::move(whom));
@@ -271,7 +295,10 @@ boost::asio::awaitable<store::Relationship> RelationshipService::ensure_dialog(
 
 boost::asio::awaitable<Result<void, AuthError>> RelationshipService::end_relationship(
     const auth::TokenClaims& caller, std::string other_id, Matcher matches, EventKind kind,
-    std::optional<EventKind> other_kind) {
+    EventKind other_kind) {
+  if (auto limited = throttle(caller)) {
+    co_return unexpected(std::move(*limited));
+  }
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     RequestTarget whom{other_id, std::nullopt};
     auto pair = co_await open_pair(caller, std::move(whom));
@@ -291,9 +318,7 @@ boost::asio::awaitable<Result<void, AuthError>> RelationshipService::end_relatio
     }
     log::info("friends: user {} ended relationship {} ({})", pair->caller.id, pair->relationship->id, to_string(kind));
     notify(kind, pair->caller, pair->other, nullptr);
-    if (other_kind) {
-      notify(*other_kind, pair->other, pair->caller, nullptr);
-    }
+    notify(other_kind, pair->other, pair->caller, nullptr);
     co_return Result<void, AuthError>{};
   }
   co_return unexpected(too_busy(to_string(kind)));
@@ -331,17 +356,54 @@ boost::asio::awaitable<Result<void, AuthError>> RelationshipService::remove_frie
 
 boost::asio::awaitable<Result<void, AuthError>> RelationshipService::unblock(const auth::TokenClaims& caller,
                                                                             std::string other_id) {
-  Matcher blocked_by_me = [](const store::Relationship& r, const std::string& me) {
-    return r.status == RelationshipStatus::kBlocked && r.acted_by == me;
-  };
-  const std::optional<EventKind> nothing_for_them;  // they never learnt of the block
-  auto done = co_await end_relationship(caller, std::move(other_id), std::move(blocked_by_me), EventKind::kUnblocked,
-                                        nothing_for_them);
-  co_return done;
+  if (auto limited = throttle(caller)) {
+    co_return unexpected(std::move(*limited));
+  }
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    RequestTarget whom{other_id, std::nullopt};
+    auto pair = co_await open_pair(caller, std::move(whom));
+    if (!pair) {
+      co_return unexpected(std::move(pair).error());
+    }
+    const store::User& me = pair->caller;
+    const store::User& other = pair->other;
+    if (!pair->relationship || pair->relationship->status != RelationshipStatus::kBlocked ||
+        !pair->relationship->blocked_by(me.id)) {
+      co_return unexpected(no_relationship());
+    }
+    const store::Relationship& existing = *pair->relationship;
+    std::string id = existing.id;
+    Result<void, StoreError> done;
+    if (existing.blocked_by(other.id)) {
+      // Their block stands: only the caller's own goes.
+      store::RelationshipChange change{RelationshipStatus::kBlocked, other.id, existing.user_low == other.id,
+                                       existing.user_high == other.id};
+      auto updated = co_await users_.update_relationship(std::move(id), existing.version, std::move(change));
+      if (!updated) {
+        done = unexpected(updated.error());
+      }
+    } else {
+      auto deleted = co_await users_.delete_relationship(std::move(id), existing.version);
+      done = deleted;
+    }
+    if (!done) {
+      if (lost_race(done.error())) {
+        continue;
+      }
+      co_return unexpected(from_store(done.error()));
+    }
+    log::info("friends: user {} unblocked user {}", me.id, other.id);
+    notify(EventKind::kUnblocked, me, other, nullptr);  // they never learnt of the block
+    co_return Result<void, AuthError>{};
+  }
+  co_return unexpected(too_busy("unblockUser"));
 }
 
 boost::asio::awaitable<Result<RelationshipEntry, AuthError>> RelationshipService::block(
     const auth::TokenClaims& caller, std::string other_id) {
+  if (auto limited = throttle(caller)) {
+    co_return unexpected(std::move(*limited));
+  }
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
     RequestTarget whom{other_id, std::nullopt};
     auto pair = co_await open_pair(caller, std::move(whom));
@@ -363,16 +425,16 @@ boost::asio::awaitable<Result<RelationshipEntry, AuthError>> RelationshipService
       notify(EventKind::kBlocked, me, other, &*created);
       co_return RelationshipEntry{std::move(*created), other};
     }
-    store::Relationship existing = *pair->relationship;
-    if (existing.status == RelationshipStatus::kBlocked) {
-      if (existing.acted_by != me.id) {
-        // They blocked the caller first: the two are hidden from each other already,
-        // and saying so would reveal their block. Answer as if this block were stored.
-        existing.acted_by = me.id;
-      }
-      co_return RelationshipEntry{std::move(existing), other};
+    const store::Relationship& existing = *pair->relationship;
+    const bool was_blocked = existing.status == RelationshipStatus::kBlocked;
+    if (was_blocked && existing.blocked_by(me.id)) {
+      co_return RelationshipEntry{existing, other};  // blocked already
     }
-    store::RelationshipChange change{RelationshipStatus::kBlocked, me.id};
+    // The caller's block, added to theirs when they blocked the caller first (each
+    // side's block stands on its own); any request or friendship ends.
+    const bool by_low = existing.user_low == me.id || (was_blocked && existing.blocked_by_low);
+    const bool by_high = existing.user_high == me.id || (was_blocked && existing.blocked_by_high);
+    store::RelationshipChange change{RelationshipStatus::kBlocked, me.id, by_low, by_high};
     std::string id = existing.id;
     auto updated = co_await users_.update_relationship(std::move(id), existing.version, std::move(change));
     if (!updated) {
@@ -383,6 +445,10 @@ boost::asio::awaitable<Result<RelationshipEntry, AuthError>> RelationshipService
     }
     log::info("friends: user {} blocked user {}", me.id, other.id);
     notify(EventKind::kBlocked, me, other, &*updated);
+    if (was_blocked) {
+      // They blocked the caller before: nothing between them changed from their side.
+      co_return RelationshipEntry{std::move(*updated), other};
+    }
     // They see the request or friendship go as it would without a block: their request
     // declined, the blocker's request withdrawn, the friendship removed.
     EventKind seen = EventKind::kRemoved;

@@ -8,12 +8,14 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "auth/auth_error.hpp"
 #include "auth/jwt.hpp"
+#include "auth/rate_limiter.hpp"
 #include "common/result.hpp"
 #include "social/relationship_views.hpp"
 #include "store/relationship.hpp"
@@ -59,6 +61,11 @@ class RelationshipService {
   RelationshipService(store::UserStore& users, auth::AuthService& auth, connectycube::ConnectyCube* connectycube,
                       EventHub& events, Clock clock = [] { return std::chrono::system_clock::now(); });
 
+  /// Limits each user's friend mutations (requests, answers, removals, blocks and
+  /// unblocks, together) to a token bucket; above it they fail with kRateLimited and a
+  /// retry_after. Unlimited until called. Call before serving.
+  void limit_actions(auth::RateLimit limit);
+
   /// Asks the target to be friends. Idempotent while pending; when the target had
   /// already asked the caller, this accepts (racing requests from both sides end in one
   /// friendship). A user who blocked the caller, a disabled or unknown one: kUserNotFound
@@ -82,8 +89,12 @@ class RelationshipService {
                                                                       std::string other_id);
   /// Blocks `other_id`: any request or friendship between them ends and neither sees
   /// the other's requests. The blocked user is told only that the relationship is gone.
+  /// Each side's block is its own: when `other_id` blocked the caller first, both
+  /// blocks stand (and they hear nothing of the second).
   boost::asio::awaitable<Result<RelationshipEntry, auth::AuthError>> block(const auth::TokenClaims& caller,
                                                                            std::string other_id);
+  /// Lifts the caller's own block (kRelationshipNotFound when there is none). A block
+  /// `other_id` placed on the caller stays; with none, the pair has no relationship.
   boost::asio::awaitable<Result<void, auth::AuthError>> unblock(const auth::TokenClaims& caller, std::string other_id);
 
   /// One page of the caller's friends, incoming or outgoing requests, or blocked users.
@@ -114,12 +125,12 @@ class RelationshipService {
   boost::asio::awaitable<Result<std::optional<RelationshipEntry>, auth::AuthError>> befriend(
       Pair pair, std::optional<std::string> connectycube_session);
   /// Deletes the pair's relationship when `matches` it (else kRelationshipNotFound), and
-  /// tells the caller `kind` and the other user `other_kind` (when set).
+  /// tells the caller `kind` and the other user `other_kind`.
   using Matcher = std::function<bool(const store::Relationship&, const std::string& caller_id)>;
   boost::asio::awaitable<Result<void, auth::AuthError>> end_relationship(const auth::TokenClaims& caller,
                                                                          std::string other_id, Matcher matches,
                                                                          EventKind kind,
-                                                                         std::optional<EventKind> other_kind);
+                                                                         EventKind other_kind);
   /// The pair's dialog: created acting as `actor` (in `session`, or one opened with the
   /// Custom Identity Provider), recorded once; the relationship as stored after that.
   boost::asio::awaitable<store::Relationship> ensure_dialog(store::Relationship relationship,
@@ -129,11 +140,15 @@ class RelationshipService {
   void notify(EventKind kind, const store::User& recipient, const store::User& other,
               const store::Relationship* relationship);
 
+  /// kRateLimited when the caller has no friend action left (limit_actions).
+  std::optional<auth::AuthError> throttle(const auth::TokenClaims& caller);
+
   store::UserStore& users_;
   auth::AuthService& auth_;
   connectycube::ConnectyCube* connectycube_;
   EventHub& events_;
   Clock clock_;
+  std::unique_ptr<auth::RateLimiter> actions_;  ///< null: unlimited
 };
 
 }  // namespace cubeauth::social

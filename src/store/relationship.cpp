@@ -27,4 +27,9 @@ std::optional<RelationshipStatus> relationship_status_from_string(std::string_vi
   return std::nullopt;
 }
 
+bool is_consistent(const RelationshipChange& change) {
+  const bool blocked = change.blocked_by_low || change.blocked_by_high;
+  return blocked == (change.status == RelationshipStatus::kBlocked);
+}
+
 }  // namespace cubeauth::store

@@ -18,7 +18,7 @@ namespace cubeauth::store {
 enum class RelationshipStatus {
   kPending,  ///< acted_by asked the other to be friends
   kFriends,  ///< acted_by accepted
-  kBlocked,  ///< acted_by blocked the other
+  kBlocked,  ///< one or both blocked the other (blocked_by_low / blocked_by_high)
 };
 
 /// "pending", "friends", "blocked": the stored form in every store.
@@ -33,8 +33,13 @@ struct Relationship {
   std::string user_high;  ///< the larger
   RelationshipStatus status = RelationshipStatus::kPending;
   /// The user who acted last: the requester (pending), the accepter (friends), the
-  /// blocker (blocked). Always user_low or user_high.
+  /// last blocker whose block stands (blocked). Always user_low or user_high.
   std::string acted_by;
+  /// Each side's own block, independent of the other's: status is kBlocked exactly
+  /// while one or both are set, and both are false in any other status. So a mutual
+  /// block is two blocks, and either side's unblock leaves the other's in place.
+  bool blocked_by_low = false;
+  bool blocked_by_high = false;
   /// The pair's private ConnectyCube dialog, once created (friends only).
   std::optional<std::string> dialog_id;
   /// 1 at creation, +1 on every update_relationship; set_relationship_dialog leaves it.
@@ -47,12 +52,17 @@ struct Relationship {
   const std::string& other(std::string_view user_id) const {
     return user_id == user_low ? user_high : user_low;
   }
+  /// Whether `user_id` (a member of the pair) blocked the other.
+  bool blocked_by(std::string_view user_id) const {
+    return user_id == user_low ? blocked_by_low : (user_id == user_high && blocked_by_high);
+  }
 
   friend bool operator==(const Relationship&, const Relationship&) = default;
 };
 
 /// What create_relationship needs: the two users in any order (the store orders
-/// them), the first status and who acted.
+/// them), the first status and who acted. A relationship created blocked is
+/// acted_by's block alone (the store sets that side's flag).
 struct NewRelationship {
   std::string user_a;
   std::string user_b;
@@ -60,18 +70,25 @@ struct NewRelationship {
   std::string acted_by;
 };
 
-/// A compare-and-set change of status and actor (update_relationship).
+/// A compare-and-set change of status, actor and the two sides' blocks
+/// (update_relationship). The flags must agree with the status: status kBlocked with
+/// one or both set, any other status with neither (the stores refuse the rest).
 struct RelationshipChange {
   RelationshipStatus status = RelationshipStatus::kPending;
   std::string acted_by;
+  bool blocked_by_low = false;
+  bool blocked_by_high = false;
 };
+
+/// Whether the change's flags agree with its status (see RelationshipChange).
+bool is_consistent(const RelationshipChange& change);
 
 /// The lists a user sees.
 enum class RelationshipView {
   kFriends,   ///< status friends
   kIncoming,  ///< pending, acted_by is the other user
   kOutgoing,  ///< pending, acted_by is this user
-  kBlocked,   ///< blocked, acted_by is this user (whom this user blocked)
+  kBlocked,   ///< blocked by this user (whatever the other did): whom this user blocked
 };
 
 struct RelationshipQuery {

@@ -103,6 +103,13 @@ class UserStore {
   virtual boost::asio::awaitable<Result<void, StoreError>> revoke_user_refresh_tokens(
       std::string user_id) = 0;
 
+  /// Removes every refresh token that expired before `expired_before`, and every family
+  /// left without a token; returns how many tokens went. Unexpired tokens stay, used and
+  /// revoked ones too, so reuse is still detected and revocation still holds until they
+  /// expire. Pass a time well before now: a token never expires while it is rotated.
+  virtual boost::asio::awaitable<Result<std::size_t, StoreError>> purge_refresh_tokens(
+      std::chrono::system_clock::time_point expired_before) = 0;
+
   // --- relationships (issue 10; store/relationship.hpp) ---
 
   /// The pair's relationship, given its two user ids in either order; nullopt if none.
@@ -110,16 +117,17 @@ class UserStore {
   find_relationship(std::string user_a, std::string user_b) = 0;
 
   /// Inserts the pair's relationship with version 1, a fresh ObjectId id and
-  /// created_at = updated_at = now. kConflict when the pair already has one (whoever
+  /// created_at = updated_at = now; created blocked, it is acted_by's block. kConflict when the pair already has one (whoever
   /// created it: of two racing creations exactly one succeeds); kNotFound when either
   /// user does not exist; kInternal when the two ids are equal or acted_by is neither.
   virtual boost::asio::awaitable<Result<Relationship, StoreError>> create_relationship(
       NewRelationship relationship) = 0;
 
-  /// Sets status, acted_by and updated_at = now, and adds 1 to version, only if the
-  /// stored version is still `expected_version`; returns the relationship as stored
-  /// after the change. kConflict when the version differs (someone changed it since
-  /// it was read); kNotFound when it is gone.
+  /// Sets status, acted_by, both block flags and updated_at = now, and adds 1 to
+  /// version, only if the stored version is still `expected_version`; returns the
+  /// relationship as stored after the change. kConflict when the version differs
+  /// (someone changed it since it was read); kNotFound when it is gone; kInternal when
+  /// the flags disagree with the status (store::is_consistent).
   virtual boost::asio::awaitable<Result<Relationship, StoreError>> update_relationship(
       std::string id, std::int64_t expected_version, RelationshipChange change) = 0;
 

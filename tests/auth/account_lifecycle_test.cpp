@@ -277,6 +277,46 @@ TEST_F(AccountLifecycleTest, ADisabledAccountCannotChangeItsPasswordOrProfile) {
   EXPECT_TRUE(run(auth.delete_account(claims, kOld)));
 }
 
+TEST_F(AccountLifecycleTest, EveryWayOfWithdrawingAccessTellsTheRevocationListenerAndNothingElseDoes) {
+  AuthService auth = make(true, {kEmail});
+  const auto admin_login = signed_in(auth);
+  run(auth.grant_configured_admins());
+  std::vector<std::string> told;
+  auth.set_revocation_listener([&told](const std::string& user_id) { told.push_back(user_id); });
+  auto admin = run(auth.login(kEmail, kOld));
+  ASSERT_TRUE(admin);
+  const auto admin_claims = claims_of(auth, admin->token);
+  ASSERT_TRUE(run(auth.register_user({"omar@example.org", kOld, "Omar", "B"})));
+  auto omar = run(auth.login("omar@example.org", kOld));
+  ASSERT_TRUE(omar);
+  const auto omar_claims = claims_of(auth, omar->token);
+  ASSERT_TRUE(run(auth.logout(omar->refresh_token)));  // one session: the others stand
+  EXPECT_TRUE(told.empty());
+
+  ASSERT_TRUE(run(auth.logout_all(omar_claims)));
+  EXPECT_EQ(told, std::vector<std::string>{omar->user.id});
+  told.clear();
+
+  EXPECT_FALSE(run(auth.change_password(omar_claims, "Wrong-1234x", kNew)));
+  EXPECT_TRUE(told.empty());
+  ASSERT_TRUE(run(auth.change_password(omar_claims, kOld, kNew)));
+  EXPECT_EQ(told, std::vector<std::string>{omar->user.id});
+  told.clear();
+
+  ASSERT_TRUE(run(auth.set_user_disabled(admin_claims, omar->user.id, true)));
+  EXPECT_EQ(told, std::vector<std::string>{omar->user.id});
+  told.clear();
+  ASSERT_TRUE(run(auth.set_user_disabled(admin_claims, omar->user.id, false)));
+  EXPECT_TRUE(told.empty());
+  EXPECT_FALSE(run(auth.set_user_disabled(omar_claims, admin_login.user.id, true)));  // no admin
+  EXPECT_TRUE(told.empty());
+
+  EXPECT_FALSE(run(auth.delete_account(omar_claims, kOld)));  // the old password
+  EXPECT_TRUE(told.empty());
+  ASSERT_TRUE(run(auth.delete_account(omar_claims, kNew)));
+  EXPECT_EQ(told, std::vector<std::string>{omar->user.id});
+}
+
 TEST_F(AccountLifecycleTest, StrictTokensRefuseTokensIssuedBeforeAPasswordChange) {
   AuthService strict = make(true, {}, true);
   AuthService stateless = make(true, {}, false);

@@ -1,7 +1,8 @@
 // Friends end to end (issue 10): the real binary on every store, with the ConnectyCube
 // emulator as a Custom Identity Provider app, so cubeauth opens the sessions that
 // create each pair's private dialog itself; a dialog ConnectyCube refused at first is
-// made by the retry pass; racing requests from both sides end in one friendship.
+// made by the retry pass; racing requests from both sides end in one friendship; a
+// mutual block is two blocks, each lifted on its own.
 #include "e2e/api_client.hpp"
 #include "e2e/emulator.hpp"
 
@@ -10,7 +11,9 @@
 #include <boost/json/serialize.hpp>
 
 #include <chrono>
+#include <string>
 #include <thread>
+#include <vector>
 
 namespace cubeauth::testing {
 namespace {
@@ -177,6 +180,48 @@ TEST_P(Friends, BlockingHidesTheBlockerAndBadInputNamesTheField) {
   const auto no_request = post_graphql(port(), "mutation($id: String!) { declineFriendRequest(userId: $id) { message } }",
                                        {{"id", ana.id}}, ben.headers);
   EXPECT_EQ(no_request.code(), "NOT_FOUND");
+}
+
+TEST_P(Friends, AMutualBlockIsTwoBlocksAndEachUnblockLiftsOnlyItsOwn) {
+  const Member ana = join("Ana");
+  const Member ben = join("Ben");
+  const std::string block = "mutation($id: String!) { blockUser(userId: $id) { status user { id } } }";
+  const std::string unblock = "mutation($id: String!) { unblockUser(userId: $id) { message } }";
+  const std::string blocked_users = "{ blockedUsers { items { status user { id } } } }";
+  auto blocked_ids = [&](const Member& viewer) {
+    const auto listed = post_graphql(port(), blocked_users, {}, viewer.headers);
+    EXPECT_TRUE(listed.errors().empty()) << boost::json::serialize(listed.body);
+    std::vector<std::string> ids;
+    for (const auto& item : listed.data().at("blockedUsers").at("items").as_array()) {
+      ids.emplace_back(item.at("user").at("id").as_string());
+    }
+    return ids;
+  };
+  ASSERT_TRUE(post_graphql(port(), block, {{"id", ben.id}}, ana.headers).errors().empty());
+  const auto second = post_graphql(port(), block, {{"id", ana.id}}, ben.headers);
+  ASSERT_TRUE(second.errors().empty()) << boost::json::serialize(second.body);
+  EXPECT_EQ(second.data().at("blockUser").at("status"), "BLOCKED");
+  EXPECT_EQ(blocked_ids(ana), std::vector<std::string>{ben.id});
+  EXPECT_EQ(blocked_ids(ben), std::vector<std::string>{ana.id});  // stored, not just answered
+
+  // Ana unblocks first: Ben's block stands, so to her he is "User not found".
+  const auto lifted = post_graphql(port(), unblock, {{"id", ben.id}}, ana.headers);
+  ASSERT_TRUE(lifted.errors().empty()) << boost::json::serialize(lifted.body);
+  EXPECT_TRUE(blocked_ids(ana).empty());
+  EXPECT_EQ(blocked_ids(ben), std::vector<std::string>{ana.id});
+  const auto hidden = post_graphql(port(), kSend, {{"id", ben.id}}, ana.headers);
+  EXPECT_EQ(hidden.code(), "NOT_FOUND");
+  EXPECT_EQ(hidden.errors().at(0).at("message"), "User not found");
+  const auto again = post_graphql(port(), unblock, {{"id", ben.id}}, ana.headers);
+  EXPECT_EQ(again.code(), "NOT_FOUND");  // her block is gone; his is not hers to lift
+
+  // Ben unblocks too: nothing is left, and a request goes through.
+  const auto lifted_too = post_graphql(port(), unblock, {{"id", ana.id}}, ben.headers);
+  ASSERT_TRUE(lifted_too.errors().empty()) << boost::json::serialize(lifted_too.body);
+  EXPECT_TRUE(blocked_ids(ben).empty());
+  const auto sent = post_graphql(port(), kSend, {{"id", ben.id}}, ana.headers);
+  ASSERT_TRUE(sent.errors().empty()) << boost::json::serialize(sent.body);
+  EXPECT_EQ(sent.data().at("sendFriendRequest").at("status"), "REQUEST_SENT");
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, Friends, ::testing::ValuesIn(kStores),

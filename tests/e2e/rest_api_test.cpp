@@ -156,6 +156,33 @@ TEST(RateLimits, RefuseAClientOverItsBurstWithRetryAfterOnBothFrontDoors) {
   EXPECT_EQ((*raw)[boost::beast::http::field::retry_after], "60");
 }
 
+TEST(RateLimits, LimitFriendMutationsPerUserWithRetryAfter) {
+  Cubeauth server({{"CUBEAUTH_RATE_FRIEND_ACTIONS_BURST", "1"}, {"CUBEAUTH_RATE_FRIEND_ACTIONS_PER_MINUTE", "1"}});
+  std::string ids[2];
+  std::string bearer;
+  for (int i = 0; i < 2; ++i) {
+    const std::string email = unique_email("friendly");
+    ASSERT_TRUE(post_graphql(server.port(), kRegister, registration(email)).errors().empty());
+    const auto login = post_graphql(server.port(), kLogin, {{"body", credentials(email)}});
+    ids[i] = std::string(login.data().at("login").at("user").at("id").as_string());
+    bearer = "Authorization: Bearer " + std::string(login.data().at("login").at("token").as_string()) + "\r\n";
+  }
+  // The second user asks the first, then has no action left: the withdrawal is refused.
+  const std::string send = "mutation($id: String) { sendFriendRequest(userId: $id) { status } }";
+  const std::string cancel = "mutation($id: String!) { cancelFriendRequest(userId: $id) { message } }";
+  const auto sent = post_graphql(server.port(), send, {{"id", ids[0]}}, bearer);
+  ASSERT_TRUE(sent.errors().empty()) << boost::json::serialize(sent.body);
+  const auto raw = http_request(server.port(), "POST", "/api",
+                                boost::json::serialize(boost::json::object{{"query", cancel},
+                                                                           {"variables", {{"id", ids[0]}}}}),
+                                std::string(kJson) + bearer);
+  ASSERT_TRUE(raw);
+  EXPECT_EQ((*raw)[boost::beast::http::field::retry_after], "60");
+  const auto refused = boost::json::parse(raw->body());
+  EXPECT_EQ(refused.at("errors").at(0).at("extensions").at("code"), "TOO_MANY_REQUESTS") << raw->body();
+  EXPECT_EQ(refused.at("errors").at(0).at("extensions").at("retryAfter"), 60);
+}
+
 TEST(RateLimits, LimitFailedLoginsPerAccountAlikeForKnownAndUnknownEmails) {
   Cubeauth server({{"CUBEAUTH_RATE_FAILED_LOGINS_BURST", "2"}, {"CUBEAUTH_RATE_FAILED_LOGINS_PER_MINUTE", "1"}});
   const std::string known = unique_email("known");

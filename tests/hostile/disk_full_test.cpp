@@ -54,8 +54,8 @@ TEST_F(FaultDiskFull, RefusesARegistrationWithAClearCodeAndRecoversWhenSpaceRetu
   EXPECT_TRUE(full.data().is_null() || full.data().at("register").is_null());
   // The driver's own text stays in the log, where it says what happened.
   EXPECT_EQ(boost::json::serialize(full.body).find("disk"), std::string::npos);
-  EXPECT_TRUE(output_contains(*server_, "sqlite: ")) << server_->output();
-  EXPECT_TRUE(output_contains(*server_, "register: storing the user failed")) << server_->output();
+  EXPECT_TRUE(server_->wait_for_output("sqlite: ")) << server_->output();
+  EXPECT_TRUE(server_->wait_for_output("register: storing the user failed")) << server_->output();
   // Reads still work while writes fail: the registered user is there, the refused one is not.
   EXPECT_TRUE(served_within(port, 2s));
 

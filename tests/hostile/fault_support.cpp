@@ -168,20 +168,6 @@ std::unique_ptr<ServerProcess> start_cubeauth(std::map<std::string, std::string>
   return process;
 }
 
-bool output_contains(const ServerProcess& process, std::string_view text,
-                     std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  for (;;) {
-    if (process.output().find(text) != std::string::npos) {
-      return true;
-    }
-    if (std::chrono::steady_clock::now() > deadline) {
-      return false;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-}
-
 std::string http_answer(int status, const std::string& content_type, const std::string& body) {
   return "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Type: " + content_type +
          "\r\nConnection: close\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" +

@@ -82,10 +82,6 @@ std::map<std::string, std::string> fault_environment(const std::string& api_url,
 /// when it does not start.
 std::unique_ptr<ServerProcess> start_cubeauth(std::map<std::string, std::string> environment);
 
-/// Waits until the process's output holds `text`.
-bool output_contains(const ServerProcess& process, std::string_view text,
-                     std::chrono::milliseconds timeout = std::chrono::seconds(5));
-
 /// A full HTTP answer with a body ("HTTP/1.1 <status> X", Content-Length, Connection: close).
 std::string http_answer(int status, const std::string& content_type, const std::string& body);
 

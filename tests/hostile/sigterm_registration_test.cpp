@@ -104,8 +104,8 @@ TEST_P(FaultSigtermCut, ARegistrationCutAtTheShutdownDeadlineIsCompletedAtTheNex
                                       << restarted->output();
   EXPECT_TRUE(login.data().at("login").at("ccUserId").is_number());
   EXPECT_FALSE(login.data().at("login").at("connectySession").is_null());
-  EXPECT_TRUE(output_contains(
-      *restarted, GetParam().lands ? "(not stored before)" : "its registration was cut short"))
+  EXPECT_TRUE(restarted->wait_for_output(GetParam().lands ? "(not stored before)"
+                                                          : "its registration was cut short"))
       << restarted->output();
   // The id is stored: the next login needs no sign-up.
   const auto second = post_graphql(restarted->port(), kLogin, credentials("cut@example.org"));

@@ -116,6 +116,56 @@ TEST(EventHub, AQueuePastItsDeadlineSaysSoOnceThenEnds) {
   EXPECT_EQ(hub.subscriber_count(), 0u);
 }
 
+TEST(EventHub, RevokingAUserEndsEachOfItsSubscribersWithOneRevokedEvent) {
+  EventHub hub;
+  asio::io_context io;
+  auto phone = hub.subscribe("alice", io.get_executor());
+  auto laptop = hub.subscribe("alice", io.get_executor());
+  auto bob = hub.subscribe("bob", io.get_executor());
+  std::vector<std::string> phone_events, laptop_events, bob_events;
+  bool phone_ended = false, laptop_ended = false, bob_ended = false;
+  asio::co_spawn(io, read_events(phone, 3, &phone_events, &phone_ended), asio::detached);
+  io.poll();  // the phone waits in next(); the laptop has not asked yet
+  hub.publish("alice", boost::json::value(1));
+  io.poll();  // the phone reads it; the laptop's copy waits
+  std::thread revoker([&] { hub.revoke("alice"); });  // from a request's thread
+  revoker.join();
+  hub.publish("alice", boost::json::value("after"));  // never delivered
+  io.run();
+  ASSERT_EQ(phone_events.size(), 2u);
+  EXPECT_EQ(phone_events[0], "1");
+  EXPECT_TRUE(EventQueue::is_revoked_event(boost::json::parse(phone_events[1])));
+  EXPECT_FALSE(EventQueue::is_expired_event(boost::json::parse(phone_events[1])));
+  EXPECT_TRUE(phone_ended);
+
+  // The laptop's undelivered event is dropped: the revocation is all it hears.
+  io.restart();
+  asio::co_spawn(io, read_events(laptop, 3, &laptop_events, &laptop_ended), asio::detached);
+  io.run();
+  ASSERT_EQ(laptop_events.size(), 1u);
+  EXPECT_TRUE(EventQueue::is_revoked_event(boost::json::parse(laptop_events[0])));
+  EXPECT_TRUE(laptop_ended);
+
+  // Bob is untouched.
+  hub.publish("bob", boost::json::value(2));
+  io.restart();
+  asio::co_spawn(io, read_events(bob, 1, &bob_events, &bob_ended), asio::detached);
+  io.run();
+  EXPECT_EQ(bob_events, std::vector<std::string>{"2"});
+  EXPECT_FALSE(bob_ended);
+  EXPECT_EQ(hub.subscriber_count(), 1u);
+
+  // A later subscription of Alice's (a new sign-in) lives on.
+  auto again = hub.subscribe("alice", io.get_executor());
+  std::vector<std::string> again_events;
+  bool again_ended = false;
+  hub.publish("alice", boost::json::value(3));
+  io.restart();
+  asio::co_spawn(io, read_events(again, 1, &again_events, &again_ended), asio::detached);
+  io.run();
+  EXPECT_EQ(again_events, std::vector<std::string>{"3"});
+}
+
 /// A channel that loops messages back, like NOTIFY to a process that also LISTENs.
 class LoopbackChannel final : public store::EventChannel {
  public:
@@ -180,6 +230,33 @@ TEST(EventHub, MessagesThatAreNotEventsAreIgnored) {
   channel.publish(another_process.message_text("alice", boost::json::value("real")));
   io.run();
   EXPECT_EQ(events, (std::vector<std::string>{"\"real\""}));
+}
+
+TEST(EventHub, ARevocationGoesThroughTheChannelAndEndsTheSubscribersOfEveryProcess) {
+  LoopbackChannel channel;
+  EventHub hub(&channel);
+  hub.start();
+  asio::io_context io;
+  auto queue = hub.subscribe("alice", io.get_executor());
+  std::vector<std::string> events;
+  bool ended = false;
+  asio::co_spawn(io, read_events(queue, 2, &events, &ended), asio::detached);
+  io.poll();
+  // Another process revokes Alice: its message reaches this hub through the channel.
+  const EventHub another_process;
+  channel.publish(another_process.revocation_text("alice"));
+  io.run();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_TRUE(EventQueue::is_revoked_event(boost::json::parse(events[0])));
+  EXPECT_TRUE(ended);
+
+  // This hub's own revocation goes out for the others.
+  channel.sent.clear();
+  hub.revoke("bob");
+  ASSERT_EQ(channel.sent.size(), 1u);
+  const auto sent = boost::json::parse(channel.sent[0]);
+  EXPECT_EQ(sent.at("r"), "bob");
+  EXPECT_FALSE(sent.as_object().contains("e"));
 }
 
 }  // namespace

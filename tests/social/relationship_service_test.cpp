@@ -129,6 +129,26 @@ class RelationshipServiceTest : public ::testing::Test {
   Person alice_, bob_, carol_;
 };
 
+TEST_F(RelationshipServiceTest, FriendMutationsShareOneBucketPerUserAndAreRefusedAboveIt) {
+  friends_.limit_actions({3, 1});  // three at once, one more a minute
+  request(alice_, bob_);
+  ASSERT_TRUE(run(friends_.cancel(alice_.claims, bob_.id)));
+  ASSERT_TRUE(run(friends_.block(alice_.claims, carol_.id)));
+  // Alice has used her three: whatever she does next is refused, and nothing changes.
+  auto refused = run(friends_.unblock(alice_.claims, carol_.id));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, auth::AuthErrorKind::kRateLimited);
+  EXPECT_GE(refused.error().retry_after.count(), 1);
+  auto sent = run(friends_.send_request(alice_.claims, RequestTarget{bob_.id, std::nullopt}));
+  ASSERT_FALSE(sent);
+  EXPECT_EQ(sent.error().kind, auth::AuthErrorKind::kRateLimited);
+  EXPECT_EQ(ids_in(alice_, RelationshipView::kBlocked), std::vector<std::string>{carol_.id});
+  EXPECT_TRUE(ids_in(bob_, RelationshipView::kIncoming).empty());
+  // Reading is not limited, and Bob has a bucket of his own.
+  EXPECT_TRUE(run(friends_.list(alice_.claims, RelationshipView::kFriends, std::nullopt, 10)));
+  request(bob_, alice_);
+}
+
 TEST_F(RelationshipServiceTest, ARequestIsPendingForBothSidesAndBothHearOfIt) {
   listen_to(alice_);
   listen_to(bob_);
@@ -251,6 +271,66 @@ TEST_F(RelationshipServiceTest, BlockingHidesEachSideAndTheBlockedOneSeesOnlyWha
   ASSERT_TRUE(run(friends_.unblock(alice_.claims, bob_.id)));
   EXPECT_TRUE(users_.relationships().empty());
   request(bob_, alice_);
+}
+
+TEST_F(RelationshipServiceTest, AMutualBlockIsTwoBlocksAndEachUnblockLiftsOnlyItsOwn) {
+  ASSERT_TRUE(run(friends_.block(alice_.claims, bob_.id)));
+  listen_to(alice_);
+  listen_to(bob_);
+  // Bob blocks Alice back: stored as his own block, and Alice hears nothing of it.
+  auto second = run(friends_.block(bob_.claims, alice_.id));
+  ASSERT_TRUE(second) << second.error().message;
+  EXPECT_EQ(second->relationship.status, RelationshipStatus::kBlocked);
+  EXPECT_TRUE(second->relationship.blocked_by(bob_.id));
+  EXPECT_TRUE(second->relationship.blocked_by(alice_.id));
+  EXPECT_EQ(ids_in(alice_, RelationshipView::kBlocked), std::vector<std::string>{bob_.id});
+  EXPECT_EQ(ids_in(bob_, RelationshipView::kBlocked), std::vector<std::string>{alice_.id});
+  EXPECT_EQ(heard(bob_), std::vector<std::string>{"BLOCKED"});
+  EXPECT_TRUE(heard(alice_).empty());
+  // Blocking again is harmless and changes nothing.
+  const auto version = users_.relationships().front().version;
+  ASSERT_TRUE(run(friends_.block(bob_.claims, alice_.id)));
+  EXPECT_EQ(users_.relationships().front().version, version);
+  heard(bob_);
+
+  // Alice unblocks: Bob's block stands, so her request gets "User not found".
+  ASSERT_TRUE(run(friends_.unblock(alice_.claims, bob_.id)));
+  EXPECT_EQ(heard(alice_), std::vector<std::string>{"UNBLOCKED"});
+  EXPECT_TRUE(heard(bob_).empty());
+  EXPECT_TRUE(ids_in(alice_, RelationshipView::kBlocked).empty());
+  EXPECT_EQ(ids_in(bob_, RelationshipView::kBlocked), std::vector<std::string>{alice_.id});
+  auto refused = run(friends_.send_request(alice_.claims, RequestTarget{bob_.id, std::nullopt}));
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().kind, AuthErrorKind::kUserNotFound);
+  EXPECT_EQ(refused.error().message, "User not found");
+  EXPECT_FALSE(run(friends_.unblock(alice_.claims, bob_.id)));  // hers is gone already
+  auto own = run(friends_.send_request(bob_.claims, RequestTarget{alice_.id, std::nullopt}));
+  ASSERT_FALSE(own);
+  EXPECT_EQ(own.error().kind, AuthErrorKind::kInvalidInput);  // Bob is told his own block
+
+  // Bob unblocks too: nothing is left between them, and requests go through.
+  ASSERT_TRUE(run(friends_.unblock(bob_.claims, alice_.id)));
+  EXPECT_EQ(heard(bob_), std::vector<std::string>{"UNBLOCKED"});
+  EXPECT_TRUE(heard(alice_).empty());
+  EXPECT_TRUE(users_.relationships().empty());
+  request(alice_, bob_);
+}
+
+TEST_F(RelationshipServiceTest, TheSecondBlockerUnblockingFirstLeavesTheFirstBlockInPlace) {
+  request(alice_, bob_);
+  ASSERT_TRUE(run(friends_.block(alice_.claims, bob_.id)));
+  ASSERT_TRUE(run(friends_.block(bob_.claims, alice_.id)));
+  ASSERT_TRUE(run(friends_.unblock(bob_.claims, alice_.id)));
+  ASSERT_EQ(users_.relationships().size(), 1U);
+  EXPECT_TRUE(users_.relationships().front().blocked_by(alice_.id));
+  EXPECT_FALSE(users_.relationships().front().blocked_by(bob_.id));
+  EXPECT_EQ(ids_in(alice_, RelationshipView::kBlocked), std::vector<std::string>{bob_.id});
+  EXPECT_TRUE(ids_in(bob_, RelationshipView::kBlocked).empty());
+  auto hidden = run(friends_.send_request(bob_.claims, RequestTarget{alice_.id, std::nullopt}));
+  ASSERT_FALSE(hidden);
+  EXPECT_EQ(hidden.error().kind, AuthErrorKind::kUserNotFound);
+  ASSERT_TRUE(run(friends_.unblock(alice_.claims, bob_.id)));
+  EXPECT_TRUE(users_.relationships().empty());
 }
 
 TEST_F(RelationshipServiceTest, RequestsByEmailFindTheUserAndBadTargetsNameTheField) {

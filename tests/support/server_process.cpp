@@ -139,6 +139,20 @@ std::string ServerProcess::output() const {
   return output_;
 }
 
+bool ServerProcess::wait_for_output(std::string_view text,
+                                    std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    if (output().find(text) != std::string::npos) {
+      return true;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      return false;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 TempDir::TempDir() {
   std::string pattern = (std::filesystem::temp_directory_path() / "cubeauth-test-XXXXXX").string();
   if (::mkdtemp(pattern.data()) == nullptr) {

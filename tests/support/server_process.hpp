@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -40,6 +41,9 @@ class ServerProcess {
   std::optional<int> wait_exit(std::chrono::milliseconds timeout);
   /// Everything the process wrote so far.
   std::string output() const;
+  /// Waits until the process's output holds `text` (true) or `timeout` passes (false).
+  bool wait_for_output(std::string_view text,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
 
  private:
   void collect_output(int fd);

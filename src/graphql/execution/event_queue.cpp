@@ -9,8 +9,8 @@ namespace cubeauth::graphql {
 namespace asio = boost::asio;
 namespace json = boost::json;
 
-EventQueue::EventQueue(asio::any_io_executor executor, std::size_t capacity)
-    : signal_(std::move(executor), asio::steady_timer::time_point::max()), capacity_(capacity) {}
+EventQueue::EventQueue(const asio::any_io_executor& executor, std::size_t capacity)
+    : signal_(executor, asio::steady_timer::time_point::max()), capacity_(capacity) {}
 
 void EventQueue::push(json::value event) {
   if (ended()) {

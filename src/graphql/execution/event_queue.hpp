@@ -18,7 +18,7 @@ class EventQueue final : public EventStream {
  public:
   /// `capacity`: events kept waiting; one more ends the stream after those (a subscriber that
   /// cannot keep up is dropped rather than holding unbounded memory).
-  explicit EventQueue(boost::asio::any_io_executor executor,
+  explicit EventQueue(const boost::asio::any_io_executor& executor,
                       std::size_t capacity = std::numeric_limits<std::size_t>::max());
 
   /// Adds an event (on the executor). Ignored once the stream has ended.

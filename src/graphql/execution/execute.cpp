@@ -4,6 +4,7 @@
 #include "graphql/execution/serialize.hpp"
 #include "graphql/execution/subscribe.hpp"
 #include "graphql/execution/values.hpp"
+#include "graphql/response/response_arena.hpp"
 #include "graphql/schema/schema.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -39,8 +40,19 @@ struct FieldGroup {
   const std::string* key = nullptr;
   std::vector<const ast::Field*> nodes;
   const FieldDefinition* definition = nullptr;  // looked up once; null for unknown fields
+  bool typename_field = false;                  // __typename: answered by the executor
 };
-using GroupedFields = std::vector<FieldGroup>;
+/// Whether a group makes a key of the response (unknown fields are left out; validation
+/// reports them).
+bool makes_key(const FieldGroup& group) {
+  return group.typename_field || group.definition != nullptr;
+}
+
+struct GroupedFields : std::vector<FieldGroup> {
+  /// The response object of these fields, every key present (null) in order; built on first
+  /// use. Copying it makes an object without boost::json's duplicate-key search per key.
+  std::optional<json::object> shape;
+};
 
 /// An object or list value of the response. Null propagation (spec 6.4.4) walks these up.
 struct Frame {
@@ -118,6 +130,9 @@ class StableStore {
   StableStore(const StableStore&) = delete;
   StableStore& operator=(const StableStore&) = delete;
   ~StableStore() {
+    for (std::size_t i = 0; i < std::min(used_, kInline); ++i) {
+      std::launder(reinterpret_cast<T*>(inline_[i].bytes))->~T();
+    }
     for (std::size_t b = 0; b < blocks_.size(); ++b) {
       const std::size_t count = b + 1 == blocks_.size() ? used_in_last_ : block_size(b);
       T* items = std::launder(reinterpret_cast<T*>(blocks_[b].get()));
@@ -130,7 +145,9 @@ class StableStore {
   template <class... Args>
   T& emplace(Args&&... args) {
     if (used_ < kInline) {
-      return inline_[used_++].emplace(std::forward<Args>(args)...);
+      T* item = ::new (static_cast<void*>(inline_[used_].bytes)) T(std::forward<Args>(args)...);
+      ++used_;
+      return *item;
     }
     if (blocks_.empty() || used_in_last_ == block_size(blocks_.size() - 1)) {
       blocks_.push_back(std::make_unique_for_overwrite<Raw[]>(block_size(blocks_.size())));
@@ -147,7 +164,8 @@ class StableStore {
   };
   static std::size_t block_size(std::size_t index) { return std::size_t{32} << std::min<std::size_t>(index, 10); }
 
-  std::array<std::optional<T>, kInline> inline_;
+  // Left uninitialized: constructing and destroying an executor touches only what it used.
+  std::array<Raw, kInline> inline_;
   std::size_t used_ = 0;
   std::vector<std::unique_ptr<Raw[]>> blocks_;
   std::size_t used_in_last_ = 0;
@@ -215,10 +233,11 @@ class Executor {
     // The response lives in one arena: many small objects and strings, all freed together.
     // The storage_ptr does not own it (the Response's `arena` does): no reference count per
     // value, and destroying the data is free instead of a walk over every value.
-    arena_ = std::make_shared<json::monotonic_resource>();
-    data_ = json::value(json::storage_ptr(arena_.get()));
-    data_.emplace_object().reserve(root_groups_.size());
-    root_frame_.slot = &data_;
+    arena_ = make_response_arena();
+    // Constructed, not assigned: a moved-in value would keep the default storage of the target.
+    data_.emplace(json::storage_ptr(arena_.get()));
+    data_->emplace_object() = make_shape(root_groups_);
+    root_frame_.slot = &*data_;
     run_root_fields();
     return pending_.empty();
   }
@@ -244,7 +263,7 @@ class Executor {
   Response take() {
     if (started_execution_) {
       response_.arena = arena_;
-      response_.data = std::move(data_);
+      response_.data = std::move(*data_);
     }
     response_.errors.insert(response_.errors.end(), std::make_move_iterator(errors_.begin()),
                             std::make_move_iterator(errors_.end()));
@@ -368,10 +387,14 @@ class Executor {
   // Root fields; for a mutation, stops after a field that suspended (spec 6.2.2: serial).
   void run_root_fields() {
     started_execution_ = true;
-    json::object& out = data_.get_object();
+    json::object& out = data_->get_object();
     while (next_root_ < root_groups_.size() && !root_frame_.dead) {
       const FieldGroup& group = root_groups_[next_root_++];
-      execute_field(root_type_, root_value_, group, &root_frame_, out);
+      if (!makes_key(group)) {
+        continue;
+      }
+      json::value& slot = (out.begin() + static_cast<std::ptrdiff_t>(next_root_key_++))->value();
+      execute_field(root_type_, root_value_, group, &root_frame_, slot);
       if (serial_ && !pending_.empty()) {
         return;
       }
@@ -443,6 +466,7 @@ class Executor {
           group = &out.emplace_back();
           group->key = &key;
           group->definition = schema_.field_definition(type, field->name.value);
+          group->typename_field = field->name.value == "__typename";
         }
         group->nodes.push_back(field);
       } else if (const auto* spread = std::get_if<ast::FragmentSpread>(&selection)) {
@@ -478,7 +502,7 @@ class Executor {
   }
 
   // Spec 6.4.3 CollectSubfields, memoized for single-node fields (lists of objects repeat it).
-  const GroupedFields& collect_subfields(const ObjectType* type, const FieldGroup& group) {
+  GroupedFields& collect_subfields(const ObjectType* type, const FieldGroup& group) {
     GroupedFields* out = nullptr;
     if (group.nodes.size() == 1) {
       auto [it, inserted] = subfield_cache_.try_emplace({group.nodes[0], type});
@@ -500,10 +524,26 @@ class Executor {
 
   // --- execution (spec 6.4) ------------------------------------------------------------------
 
+  json::object make_shape(const GroupedFields& groups) {
+    json::object shape(data_->storage());
+    shape.reserve(groups.size());
+    for (const FieldGroup& group : groups) {
+      if (makes_key(group)) {
+        shape.emplace(*group.key, nullptr);
+      }
+    }
+    return shape;
+  }
+
+  // `out` is a copy of the groups' shape: the slot of each field is already there, in order.
   void execute_fields(const ObjectType* type, const json::value& source,
                       const GroupedFields& groups, Frame* frame, json::object& out) {
+    auto entry = out.begin();
     for (const FieldGroup& group : groups) {
-      execute_field(type, source, group, frame, out);
+      if (!makes_key(group)) {
+        continue;
+      }
+      execute_field(type, source, group, frame, (entry++)->value());
       if (frame->dead) {
         return;  // a non-null error nulled this object; graphql-js stops here too
       }
@@ -511,20 +551,32 @@ class Executor {
   }
 
   // Spec 6.4.1 ExecuteField.
+  // `slot` is the field's (null) place in its object.
   void execute_field(const ObjectType* type, const json::value& source, const FieldGroup& group,
-                     Frame* frame, json::object& out) {
-    const ast::Field& node = *group.nodes[0];
-    if (node.name.value == "__typename") {
-      out.emplace(*group.key, type->name());
+                     Frame* frame, json::value& slot) {
+    if (group.typename_field) {
+      slot.emplace_string().assign(type->name());
       return;
     }
+    const ast::Field& node = *group.nodes[0];
     const FieldDefinition* definition = group.definition;
-    if (definition == nullptr) {
-      return;  // unknown fields are left out (validation reports them)
-    }
-    json::value& slot = out.emplace(*group.key, nullptr).first->value();
     const Position position{frame, group.key, 0};
     const FieldContext field{type, definition, &group};
+
+    if (definition->write_value != nullptr) {
+      // Introspection fields: written in place, no resolver call.
+      if (definition->type->is_leaf_type()) {
+        definition->write_value(source, slot);  // already serialized
+        if (slot.is_null() && definition->type->is_non_null()) {
+          complete(definition->type, field, kNull, nullptr, position, slot);
+        }
+        return;
+      }
+      json::value& kept = owned_values_.emplace(data_->storage());
+      definition->write_value(source, kept);
+      complete(definition->type, field, kept, nullptr, position, slot);
+      return;
+    }
 
     const json::object* arguments = &kNoArguments;
     if (!definition->arguments.empty()) {
@@ -558,7 +610,7 @@ class Executor {
 
     const ResolveParams& params = params_storage_.emplace(ResolveParams{
         source, *arguments, context_, *definition, *type, node, schema_, variables_,
-        data_.storage()});
+        data_->storage()});
     ResolverResult result;
     try {
       result = (*definition->resolver)(params);
@@ -662,7 +714,7 @@ class Executor {
     if (inner->is_leaf_type()) {
       if (is_serialized_leaf(*named, value)) {
         if (owned != nullptr) {
-          slot = std::move(*owned);  // no copy when the resolver used the response's storage
+          slot.swap(*owned);  // no copy when the resolver used the response's storage
         } else {
           slot = value;
         }
@@ -685,9 +737,12 @@ class Executor {
       }
       object = *resolved;
     }
-    const GroupedFields& groups = collect_subfields(object, *field.group);
+    GroupedFields& groups = collect_subfields(object, *field.group);
+    if (!groups.shape) {
+      groups.shape.emplace(make_shape(groups));
+    }
     json::object& out = slot.emplace_object();
-    out.reserve(groups.size());
+    out = *groups.shape;
     Frame* frame = new_frame(position, &slot, !type->is_non_null());
     execute_fields(object, value, groups, frame, out);
   }
@@ -840,8 +895,9 @@ class Executor {
   bool started_execution_ = false;
   GroupedFields root_groups_;
   std::size_t next_root_ = 0;
+  std::size_t next_root_key_ = 0;
   std::shared_ptr<json::monotonic_resource> arena_;  // before everything that may use it
-  json::value data_;
+  std::optional<json::value> data_;
   Frame root_frame_;
 
   struct CacheKey {

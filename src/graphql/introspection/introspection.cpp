@@ -18,17 +18,34 @@ namespace {
 json::value ref(const void* pointer) {
   return json::value(static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(pointer)));
 }
-json::value ref_or_null(const void* pointer) { return pointer == nullptr ? json::value() : ref(pointer); }
 template <class T>
 const T& deref(const json::value& value) {
   // The number is a pointer that ref() stored and only these resolvers read back: turning it
   // into a pointer again is the point, not an accident the optimiser should be spared.
   // NOLINTNEXTLINE(performance-no-int-to-ptr)
-  return *reinterpret_cast<const T*>(static_cast<std::uintptr_t>(value.to_number<std::uint64_t>()));
+  return *reinterpret_cast<const T*>(static_cast<std::uintptr_t>(value.get_uint64()));
 }
 
-json::value optional_string(const std::optional<std::string>& text, const ResolveParams& p) {
-  return text ? json::value(*text, p.storage) : json::value();
+
+// Leaf writers (FieldDefinition::write_leaf): the serialized value, in the slot's storage.
+void write_string(json::value& slot, std::string_view text) { slot.emplace_string().assign(text); }
+void write_ref(json::value& out, const void* pointer) {
+  if (pointer != nullptr) {
+    out.emplace_uint64() = static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(pointer));
+  }
+}
+template <class Range>
+void write_refs(json::value& out, const Range& items) {
+  json::array& array = out.emplace_array();
+  array.reserve(items.size());
+  for (const auto* item : items) {
+    array.emplace_back(static_cast<std::uint64_t>(reinterpret_cast<std::uintptr_t>(item)));
+  }
+}
+void write_optional(json::value& slot, const std::optional<std::string>& text) {
+  if (text) {
+    write_string(slot, *text);
+  }
 }
 
 bool include_deprecated(const ResolveParams& params) {
@@ -228,6 +245,14 @@ void bind_introspection(Schema& schema) {
     assert(field != nullptr);
     field->resolver = std::make_shared<const Resolver>(std::move(resolver));
   };
+  // Fields without arguments are written in place (FieldDefinition::write_value): leaves go
+  // straight into the response, which is most of an introspection answer.
+  using Writer = void (*)(const json::value& parent, json::value& slot);
+  auto write_or_die = [](Schema& target, std::string_view coordinate, Writer writer) {
+    FieldDefinition* field = target.mutable_field(coordinate);
+    assert(field != nullptr);
+    field->write_value = writer;
+  };
   // The meta fields: __schema and __type on the query root (__typename is the executor's).
   schema.meta_fields_[1]->resolver = std::make_shared<const Resolver>(
       [](const ResolveParams& p) -> ResolverResult { return ref(&p.schema); });
@@ -238,51 +263,52 @@ void bind_introspection(Schema& schema) {
         return type == nullptr ? json::value() : ref(static_cast<const Type*>(type));
       });
   // __Schema
-  bind_or_die(schema, "__Schema.description", [](const ResolveParams& p) -> ResolverResult {
-    return optional_string(deref<Schema>(p.parent).description(), p);
+  write_or_die(schema, "__Schema.description", [](const json::value& parent, json::value& slot) {
+    write_optional(slot, deref<Schema>(parent).description());
   });
-  bind_or_die(schema, "__Schema.types", [](const ResolveParams& p) -> ResolverResult {
-    json::array out(p.storage);
-    for (const NamedType* type : deref<Schema>(p.parent).types()) {
-      out.push_back(ref(static_cast<const Type*>(type)));
+  write_or_die(schema, "__Schema.types", [](const json::value& parent, json::value& out) {
+    const auto& types = deref<Schema>(parent).types();
+    json::array& array = out.emplace_array();
+    array.reserve(types.size());
+    for (const NamedType* type : types) {
+      array.emplace_back(static_cast<std::uint64_t>(
+          reinterpret_cast<std::uintptr_t>(static_cast<const Type*>(type))));
     }
-    return json::value(std::move(out));
   });
-  bind_or_die(schema, "__Schema.queryType", [](const ResolveParams& p) -> ResolverResult {
-    return ref_or_null(static_cast<const Type*>(deref<Schema>(p.parent).query_type()));
+  write_or_die(schema, "__Schema.queryType", [](const json::value& parent, json::value& out) {
+    write_ref(out, static_cast<const Type*>(deref<Schema>(parent).query_type()));
   });
-  bind_or_die(schema, "__Schema.mutationType", [](const ResolveParams& p) -> ResolverResult {
-    const ObjectType* type = deref<Schema>(p.parent).mutation_type();
-    return type == nullptr ? json::value() : ref(static_cast<const Type*>(type));
+  write_or_die(schema, "__Schema.mutationType", [](const json::value& parent, json::value& out) {
+    write_ref(out, static_cast<const Type*>(deref<Schema>(parent).mutation_type()));
   });
-  bind_or_die(schema, "__Schema.subscriptionType", [](const ResolveParams& p) -> ResolverResult {
-    const ObjectType* type = deref<Schema>(p.parent).subscription_type();
-    return type == nullptr ? json::value() : ref(static_cast<const Type*>(type));
+  write_or_die(schema, "__Schema.subscriptionType", [](const json::value& parent, json::value& out) {
+    write_ref(out, static_cast<const Type*>(deref<Schema>(parent).subscription_type()));
   });
-  bind_or_die(schema, "__Schema.directives", [](const ResolveParams& p) -> ResolverResult {
-    json::array out(p.storage);
-    for (const DirectiveDefinition* directive : deref<Schema>(p.parent).directives()) {
-      out.push_back(ref(directive));
-    }
-    return json::value(std::move(out));
+  write_or_die(schema, "__Schema.directives", [](const json::value& parent, json::value& out) {
+    write_refs(out, deref<Schema>(parent).directives());
   });
 
   // __Type
-  bind_or_die(schema, "__Type.kind", [](const ResolveParams& p) -> ResolverResult {
-    return json::value(kind_name(deref<Type>(p.parent).kind()), p.storage);
+  write_or_die(schema, "__Type.kind", [](const json::value& parent, json::value& slot) {
+    write_string(slot, kind_name(deref<Type>(parent).kind()));
   });
-  bind_or_die(schema, "__Type.name", [](const ResolveParams& p) -> ResolverResult {
-    const Type& type = deref<Type>(p.parent);
-    return type.is_named() ? json::value(type.named_type()->name(), p.storage) : json::value();
+  write_or_die(schema, "__Type.name", [](const json::value& parent, json::value& slot) {
+    const Type& type = deref<Type>(parent);
+    if (type.is_named()) {
+      write_string(slot, type.named_type()->name());
+    }
   });
-  bind_or_die(schema, "__Type.description", [](const ResolveParams& p) -> ResolverResult {
-    const Type& type = deref<Type>(p.parent);
-    return type.is_named() ? optional_string(type.named_type()->description(), p) : json::value();
+  write_or_die(schema, "__Type.description", [](const json::value& parent, json::value& slot) {
+    const Type& type = deref<Type>(parent);
+    if (type.is_named()) {
+      write_optional(slot, type.named_type()->description());
+    }
   });
-  bind_or_die(schema, "__Type.specifiedByURL", [](const ResolveParams& p) -> ResolverResult {
-    const Type& type = deref<Type>(p.parent);
-    const ScalarType* scalar = type.is_named() ? type.named_type()->as_scalar() : nullptr;
-    return scalar == nullptr ? json::value() : optional_string(scalar->specified_by_url(), p);
+  write_or_die(schema, "__Type.specifiedByURL", [](const json::value& parent, json::value& slot) {
+    const Type& type = deref<Type>(parent);
+    if (const ScalarType* scalar = type.is_named() ? type.named_type()->as_scalar() : nullptr) {
+      write_optional(slot, scalar->specified_by_url());
+    }
   });
   bind_or_die(schema, "__Type.fields", [](const ResolveParams& p) -> ResolverResult {
     const FieldsContainer* container = fields_of(deref<Type>(p.parent));
@@ -298,16 +324,15 @@ void bind_introspection(Schema& schema) {
     }
     return json::value(std::move(out));
   });
-  bind_or_die(schema, "__Type.interfaces", [](const ResolveParams& p) -> ResolverResult {
-    const FieldsContainer* container = fields_of(deref<Type>(p.parent));
-    if (container == nullptr) {
-      return json::value();
+  write_or_die(schema, "__Type.interfaces", [](const json::value& parent, json::value& out) {
+    if (const FieldsContainer* container = fields_of(deref<Type>(parent))) {
+      json::array& array = out.emplace_array();
+      array.reserve(container->interfaces().size());
+      for (const InterfaceType* interface_type : container->interfaces()) {
+        array.emplace_back(static_cast<std::uint64_t>(
+            reinterpret_cast<std::uintptr_t>(static_cast<const Type*>(interface_type))));
+      }
     }
-    json::array out(p.storage);
-    for (const InterfaceType* interface_type : container->interfaces()) {
-      out.push_back(ref(static_cast<const Type*>(interface_type)));
-    }
-    return json::value(std::move(out));
   });
   bind_or_die(schema, "__Type.possibleTypes", [](const ResolveParams& p) -> ResolverResult {
     const Type& type = deref<Type>(p.parent);
@@ -343,78 +368,78 @@ void bind_introspection(Schema& schema) {
     }
     return input_values(input->fields(), include_deprecated(p), p);
   });
-  bind_or_die(schema, "__Type.ofType", [](const ResolveParams& p) -> ResolverResult {
-    return ref_or_null(deref<Type>(p.parent).of_type());
+  write_or_die(schema, "__Type.ofType", [](const json::value& parent, json::value& out) {
+    write_ref(out, deref<Type>(parent).of_type());
   });
 
   // __Field
-  bind_or_die(schema, "__Field.name", [](const ResolveParams& p) -> ResolverResult {
-    return json::value(deref<FieldDefinition>(p.parent).name, p.storage);
+  write_or_die(schema, "__Field.name", [](const json::value& parent, json::value& slot) {
+    write_string(slot, deref<FieldDefinition>(parent).name);
   });
-  bind_or_die(schema, "__Field.description", [](const ResolveParams& p) -> ResolverResult {
-    return optional_string(deref<FieldDefinition>(p.parent).description, p);
+  write_or_die(schema, "__Field.description", [](const json::value& parent, json::value& slot) {
+    write_optional(slot, deref<FieldDefinition>(parent).description);
   });
   bind_or_die(schema, "__Field.args", [](const ResolveParams& p) -> ResolverResult {
     return input_values(deref<FieldDefinition>(p.parent).arguments, include_deprecated(p), p);
   });
-  bind_or_die(schema, "__Field.type", [](const ResolveParams& p) -> ResolverResult {
-    return ref(deref<FieldDefinition>(p.parent).type);
+  write_or_die(schema, "__Field.type", [](const json::value& parent, json::value& out) {
+    write_ref(out, deref<FieldDefinition>(parent).type);
   });
-  bind_or_die(schema, "__Field.isDeprecated", [](const ResolveParams& p) -> ResolverResult {
-    return deref<FieldDefinition>(p.parent).deprecation_reason.has_value();
+  write_or_die(schema, "__Field.isDeprecated", [](const json::value& parent, json::value& slot) {
+    slot = deref<FieldDefinition>(parent).deprecation_reason.has_value();
   });
-  bind_or_die(schema, "__Field.deprecationReason", [](const ResolveParams& p) -> ResolverResult {
-    return optional_string(deref<FieldDefinition>(p.parent).deprecation_reason, p);
+  write_or_die(schema, "__Field.deprecationReason", [](const json::value& parent, json::value& slot) {
+    write_optional(slot, deref<FieldDefinition>(parent).deprecation_reason);
   });
 
   // __InputValue
-  bind_or_die(schema, "__InputValue.name", [](const ResolveParams& p) -> ResolverResult {
-    return json::value(deref<InputValue>(p.parent).name, p.storage);
+  write_or_die(schema, "__InputValue.name", [](const json::value& parent, json::value& slot) {
+    write_string(slot, deref<InputValue>(parent).name);
   });
-  bind_or_die(schema, "__InputValue.description", [](const ResolveParams& p) -> ResolverResult {
-    return optional_string(deref<InputValue>(p.parent).description, p);
+  write_or_die(schema, "__InputValue.description", [](const json::value& parent, json::value& slot) {
+    write_optional(slot, deref<InputValue>(parent).description);
   });
-  bind_or_die(schema, "__InputValue.type", [](const ResolveParams& p) -> ResolverResult {
-    return ref(deref<InputValue>(p.parent).type);
+  write_or_die(schema, "__InputValue.type", [](const json::value& parent, json::value& out) {
+    write_ref(out, deref<InputValue>(parent).type);
   });
-  bind_or_die(schema, "__InputValue.defaultValue", [](const ResolveParams& p) -> ResolverResult {
-    const InputValue& value = deref<InputValue>(p.parent);
-    if (!value.default_value) {
-      return json::value();
+  write_or_die(schema, "__InputValue.defaultValue", [](const json::value& parent, json::value& slot) {
+    const InputValue& value = deref<InputValue>(parent);
+    if (value.default_value) {
+      if (auto printed = print_input_value(*value.default_value, value.type)) {
+        write_string(slot, *printed);
+      }
     }
-    auto printed = print_input_value(*value.default_value, value.type);
-    return printed ? json::value(*printed, p.storage) : json::value();
   });
-  bind_or_die(schema, "__InputValue.isDeprecated", [](const ResolveParams& p) -> ResolverResult {
-    return deref<InputValue>(p.parent).deprecation_reason.has_value();
+  write_or_die(schema, "__InputValue.isDeprecated", [](const json::value& parent, json::value& slot) {
+    slot = deref<InputValue>(parent).deprecation_reason.has_value();
   });
-  bind_or_die(schema, "__InputValue.deprecationReason", [](const ResolveParams& p) -> ResolverResult {
-    return optional_string(deref<InputValue>(p.parent).deprecation_reason, p);
+  write_or_die(schema, "__InputValue.deprecationReason", [](const json::value& parent, json::value& slot) {
+    write_optional(slot, deref<InputValue>(parent).deprecation_reason);
   });
 
   // __EnumValue
-  bind_or_die(schema, "__EnumValue.name", [](const ResolveParams& p) -> ResolverResult {
-    return json::value(deref<EnumValueDefinition>(p.parent).name, p.storage);
+  write_or_die(schema, "__EnumValue.name", [](const json::value& parent, json::value& slot) {
+    write_string(slot, deref<EnumValueDefinition>(parent).name);
   });
-  bind_or_die(schema, "__EnumValue.description", [](const ResolveParams& p) -> ResolverResult {
-    return optional_string(deref<EnumValueDefinition>(p.parent).description, p);
+  write_or_die(schema, "__EnumValue.description", [](const json::value& parent, json::value& slot) {
+    write_optional(slot, deref<EnumValueDefinition>(parent).description);
   });
-  bind_or_die(schema, "__EnumValue.isDeprecated", [](const ResolveParams& p) -> ResolverResult {
-    return deref<EnumValueDefinition>(p.parent).deprecation_reason.has_value();
+  write_or_die(schema, "__EnumValue.isDeprecated", [](const json::value& parent, json::value& slot) {
+    slot = deref<EnumValueDefinition>(parent).deprecation_reason.has_value();
   });
-  bind_or_die(schema, "__EnumValue.deprecationReason", [](const ResolveParams& p) -> ResolverResult {
-    return optional_string(deref<EnumValueDefinition>(p.parent).deprecation_reason, p);
+  write_or_die(schema, "__EnumValue.deprecationReason", [](const json::value& parent, json::value& slot) {
+    write_optional(slot, deref<EnumValueDefinition>(parent).deprecation_reason);
   });
 
   // __Directive
-  bind_or_die(schema, "__Directive.name", [](const ResolveParams& p) -> ResolverResult {
-    return json::value(deref<DirectiveDefinition>(p.parent).name, p.storage);
+  write_or_die(schema, "__Directive.name", [](const json::value& parent, json::value& slot) {
+    write_string(slot, deref<DirectiveDefinition>(parent).name);
   });
-  bind_or_die(schema, "__Directive.description", [](const ResolveParams& p) -> ResolverResult {
-    return optional_string(deref<DirectiveDefinition>(p.parent).description, p);
+  write_or_die(schema, "__Directive.description", [](const json::value& parent, json::value& slot) {
+    write_optional(slot, deref<DirectiveDefinition>(parent).description);
   });
-  bind_or_die(schema, "__Directive.isRepeatable", [](const ResolveParams& p) -> ResolverResult {
-    return deref<DirectiveDefinition>(p.parent).repeatable;
+  write_or_die(schema, "__Directive.isRepeatable", [](const json::value& parent, json::value& slot) {
+    slot = deref<DirectiveDefinition>(parent).repeatable;
   });
   bind_or_die(schema, "__Directive.locations", [](const ResolveParams& p) -> ResolverResult {
     json::array out(p.storage);

@@ -1,6 +1,7 @@
 #include "graphql/request/introspection_answers.hpp"
 
 #include "graphql/language/ast.hpp"
+#include "graphql/response/response_arena.hpp"
 
 #include <boost/json/monotonic_resource.hpp>
 
@@ -98,7 +99,7 @@ std::optional<Response> IntrospectionAnswers::find(std::string_view operation_na
     return std::nullopt;
   }
   // One arena for the copy, sized for all of it, owned by the Response (see Response::arena).
-  auto arena = std::make_shared<json::monotonic_resource>(found->bytes);
+  auto arena = make_response_arena(found->bytes);
   Response response;
   response.data = json::value(found->data, json::storage_ptr(arena.get()));
   response.arena = std::move(arena);

@@ -98,6 +98,11 @@ struct FieldDefinition {
   ast::Location loc;
   /// Bound with Schema::bind("Type.field", ...); null: read the parent's property.
   std::shared_ptr<const Resolver> resolver;
+  /// Introspection fields without arguments only (set by bind_introspection, never by
+  /// Schema::bind): writes the field's value for `parent` into `out` (null, in the response's
+  /// storage) with no resolver call. For a leaf type `out` is the response's slot and gets the
+  /// serialized value; otherwise `out` is the value its sub-selections read.
+  void (*write_value)(const boost::json::value& parent, boost::json::value& out) = nullptr;
 
   const InputValue* argument(std::string_view name) const;
 };

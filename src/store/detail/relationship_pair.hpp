@@ -19,6 +19,9 @@ struct CanonicalPair {
   std::string user_low;
   std::string user_high;
   std::string acted_by;
+  /// A relationship created blocked is acted_by's block.
+  bool blocked_by_low = false;
+  bool blocked_by_high = false;
 };
 
 /// kNotFound when either id is no ObjectId (no such user can exist); kInternal when
@@ -39,7 +42,10 @@ inline Result<CanonicalPair, StoreError> canonical_pair(const NewRelationship& i
   if (b < a) {
     std::swap(a, b);
   }
-  return CanonicalPair{std::move(a), std::move(b), std::move(acted_by)};
+  const bool blocked = input.status == RelationshipStatus::kBlocked;
+  const bool by_low = blocked && acted_by == a;
+  const bool by_high = blocked && acted_by == b;
+  return CanonicalPair{std::move(a), std::move(b), std::move(acted_by), by_low, by_high};
 }
 
 /// The pair {a, b} in canonical order (low, high); nullopt when either is no

@@ -16,7 +16,8 @@ namespace {
 using Entry = Result<OpenFunction, std::string>;
 
 std::string dl_error() {
-  const char* text = dlerror();
+  // glibc keeps dlerror's state per thread, and the loader calls it under its mutex.
+  const char* text = dlerror();  // NOLINT(concurrency-mt-unsafe)
   return text != nullptr ? text : "unknown dlopen error";
 }
 

@@ -43,9 +43,12 @@ inline constexpr const char* kEntryPoint = "cubeauth_store_module_open";
 
 /// Defines a module's entry point, and the ABI version the loader checks before calling
 /// it: CUBEAUTH_STORE_MODULE_ENTRY(request, result) { ... }
+// The two arguments name the entry point's parameters, so they cannot be parenthesised.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define CUBEAUTH_STORE_MODULE_ENTRY(request, result)                                      \
   extern "C" __attribute__((visibility("default"))) const int cubeauth_store_module_abi = \
       ::cubeauth::store::module::kAbiVersion;                                             \
   extern "C" __attribute__((visibility("default"))) void cubeauth_store_module_open(      \
       const ::cubeauth::store::module::OpenRequest& request,                              \
       ::cubeauth::store::module::OpenResult& result)
+// NOLINTEND(bugprone-macro-parentheses)

@@ -563,6 +563,29 @@ class MongoUserStore final : public UserStore {
     co_return co_await run(std::move(work));
   }
 
+  boost::asio::awaitable<Result<std::size_t, StoreError>> purge_refresh_tokens(
+      std::chrono::system_clock::time_point expired_before) override {
+    // A family lives in its tokens here (each carries the family's revoked flag), so
+    // removing the expired tokens removes the families they were the last of.
+    auto work = [this, before = detail::to_millis(expired_before)](
+                    mongoc_client_t* client) -> Result<std::size_t, StoreError> {
+      Collection tokens(client, database_, kTokens);
+      Doc filter;
+      bson_t expired;
+      BSON_APPEND_DOCUMENT_BEGIN(filter.get(), "expiresAt", &expired);
+      BSON_APPEND_DATE_TIME(&expired, "$lt", before);
+      bson_append_document_end(filter.get(), &expired);
+      Doc reply;
+      bson_error_t error;
+      if (!mongoc_collection_delete_many(tokens.get(), filter.get(), nullptr, reply.get(),
+                                         &error)) {
+        return unexpected(failure(error, "purge expired refresh tokens"));
+      }
+      return static_cast<std::size_t>(count_in(reply.get(), "deletedCount"));
+    };
+    co_return co_await run(std::move(work));
+  }
+
   boost::asio::awaitable<Result<std::optional<Relationship>, StoreError>> find_relationship(
       std::string user_a, std::string user_b) override {
     auto pair = detail::ordered_ids(user_a, user_b);
@@ -593,6 +616,8 @@ class MongoUserStore final : public UserStore {
     relationship.user_high = std::move(pair->user_high);
     relationship.status = input.status;
     relationship.acted_by = std::move(pair->acted_by);
+    relationship.blocked_by_low = pair->blocked_by_low;
+    relationship.blocked_by_high = pair->blocked_by_high;
     relationship.version = 1;
     auto work = [this, relationship = std::move(relationship)](
                     mongoc_client_t* client) -> Result<Relationship, StoreError> {
@@ -642,9 +667,13 @@ class MongoUserStore final : public UserStore {
       log::error("mongodb: update_relationship refused an actor that is no user id");
       co_return unexpected(StoreError::kInternal);
     }
+    if (!is_consistent(change)) {
+      co_return unexpected(StoreError::kInternal);
+    }
     auto work = [this, id = canonical_object_id(id), expected_version,
                  status = std::string(to_string(change.status)),
-                 actor = canonical_object_id(change.acted_by)](
+                 actor = canonical_object_id(change.acted_by), by_low = change.blocked_by_low,
+                 by_high = change.blocked_by_high](
                     mongoc_client_t* client) -> Result<Relationship, StoreError> {
       // The compare-and-set: only the version read matches, and only with an
       // actor who is one of the pair.
@@ -668,6 +697,8 @@ class MongoUserStore final : public UserStore {
       BSON_APPEND_UTF8(&set, "status", status.c_str());
       append_oid(&set, "actedBy", actor);
       BSON_APPEND_DATE_TIME(&set, "updatedAt", detail::to_millis(detail::now_millis()));
+      BSON_APPEND_BOOL(&set, "blockedByLow", by_low);
+      BSON_APPEND_BOOL(&set, "blockedByHigh", by_high);
       bson_append_document_end(update.get(), &set);
       bson_t inc;
       BSON_APPEND_DOCUMENT_BEGIN(update.get(), "$inc", &inc);
@@ -774,19 +805,40 @@ class MongoUserStore final : public UserStore {
     auto work = [this, query = std::move(query)](
                     mongoc_client_t* client) -> Result<RelationshipPage, StoreError> {
       const std::string user = canonical_object_id(query.user_id);
+      const bool blocked_view = query.view == RelationshipView::kBlocked;
       // Either side of the pair: each branch walks its {user, status, _id} index,
-      // and the server merges them in _id order.
+      // and the server merges them in _id order. In the blocked view each branch
+      // also asks for that side's own block: blockedByLow / blockedByHigh, or, in a
+      // document older than those, actedBy (then the one blocker).
+      auto append_side = [&user, blocked_view](bson_t* branches, const char* index, const char* user_key,
+                                                const char* block_key) {
+        bson_t side;
+        BSON_APPEND_DOCUMENT_BEGIN(branches, index, &side);
+        append_oid(&side, user_key, user);
+        if (blocked_view) {
+          bson_t ways;
+          bson_t flag;
+          bson_t older;
+          bson_t absent;
+          BSON_APPEND_ARRAY_BEGIN(&side, "$or", &ways);
+          BSON_APPEND_DOCUMENT_BEGIN(&ways, "0", &flag);
+          BSON_APPEND_BOOL(&flag, block_key, true);
+          bson_append_document_end(&ways, &flag);
+          BSON_APPEND_DOCUMENT_BEGIN(&ways, "1", &older);
+          BSON_APPEND_DOCUMENT_BEGIN(&older, block_key, &absent);
+          BSON_APPEND_BOOL(&absent, "$exists", false);
+          bson_append_document_end(&older, &absent);
+          append_oid(&older, "actedBy", user);
+          bson_append_document_end(&ways, &older);
+          bson_append_array_end(&side, &ways);
+        }
+        bson_append_document_end(branches, &side);
+      };
       Doc filter;
       bson_t either;
-      bson_t low;
-      bson_t high;
       BSON_APPEND_ARRAY_BEGIN(filter.get(), "$or", &either);
-      BSON_APPEND_DOCUMENT_BEGIN(&either, "0", &low);
-      append_oid(&low, "userLow", user);
-      bson_append_document_end(&either, &low);
-      BSON_APPEND_DOCUMENT_BEGIN(&either, "1", &high);
-      append_oid(&high, "userHigh", user);
-      bson_append_document_end(&either, &high);
+      append_side(&either, "0", "userLow", "blockedByLow");
+      append_side(&either, "1", "userHigh", "blockedByHigh");
       bson_append_array_end(filter.get(), &either);
       switch (query.view) {
         case RelationshipView::kFriends:
@@ -805,8 +857,7 @@ class MongoUserStore final : public UserStore {
           append_oid(filter.get(), "actedBy", user);
           break;
         case RelationshipView::kBlocked:
-          BSON_APPEND_UTF8(filter.get(), "status", "blocked");
-          append_oid(filter.get(), "actedBy", user);
+          BSON_APPEND_UTF8(filter.get(), "status", "blocked");  // and this side's block, above
           break;
       }
       if (query.after_id) {
@@ -1311,14 +1362,15 @@ class MongoUserStore final : public UserStore {
     return ok;
   }
 
-  /// createIndexes on refreshtokens: tokenHash unique, familyId, userId.
+  /// createIndexes on refreshtokens: tokenHash unique, familyId, userId, expiresAt (the
+  /// purge of expired tokens).
   Result<void, StoreError> ensure_token_indexes(mongoc_client_t* client) {
     Doc command;
     BSON_APPEND_UTF8(command.get(), "createIndexes", kTokens);
     bson_t indexes;
     BSON_APPEND_ARRAY_BEGIN(command.get(), "indexes", &indexes);
-    const char* fields[] = {"tokenHash", "familyId", "userId"};
-    for (int i = 0; i < 3; ++i) {
+    const char* fields[] = {"tokenHash", "familyId", "userId", "expiresAt"};
+    for (int i = 0; i < 4; ++i) {
       const std::string position = std::to_string(i);
       const std::string name = std::string(fields[i]) + "_1";
       bson_t index;

@@ -35,6 +35,8 @@ void append_new_relationship(bson_t* document, const Relationship& relationship)
   BSON_APPEND_INT64(document, "version", relationship.version);
   BSON_APPEND_DATE_TIME(document, "createdAt", detail::to_millis(relationship.created_at));
   BSON_APPEND_DATE_TIME(document, "updatedAt", detail::to_millis(relationship.updated_at));
+  BSON_APPEND_BOOL(document, "blockedByLow", relationship.blocked_by_low);
+  BSON_APPEND_BOOL(document, "blockedByHigh", relationship.blocked_by_high);
 }
 
 std::optional<Relationship> read_relationship(const bson_t* document) {
@@ -47,6 +49,7 @@ std::optional<Relationship> read_relationship(const bson_t* document) {
   bool has_version = false;
   bool has_created = false;
   bool has_updated = false;
+  bool has_blocks = false;
   while (bson_iter_next(&it)) {
     const std::string_view key = bson_iter_key(&it);
     if (BSON_ITER_HOLDS_OID(&it)) {
@@ -78,12 +81,23 @@ std::optional<Relationship> read_relationship(const bson_t* document) {
     } else if (key == "updatedAt" && BSON_ITER_HOLDS_DATE_TIME(&it)) {
       relationship.updated_at = detail::from_millis(bson_iter_date_time(&it));
       has_updated = true;
+    } else if (key == "blockedByLow" && BSON_ITER_HOLDS_BOOL(&it)) {
+      relationship.blocked_by_low = bson_iter_bool(&it);
+      has_blocks = true;
+    } else if (key == "blockedByHigh" && BSON_ITER_HOLDS_BOOL(&it)) {
+      relationship.blocked_by_high = bson_iter_bool(&it);
+      has_blocks = true;
     }
   }
   if (relationship.id.empty() || relationship.user_low.empty() || relationship.user_high.empty() ||
       relationship.acted_by.empty() || !has_status || !has_version || !has_created ||
       !has_updated) {
     return std::nullopt;
+  }
+  if (!has_blocks && relationship.status == RelationshipStatus::kBlocked) {
+    // Written before each side had its own block: actedBy was the one blocker.
+    relationship.blocked_by_low = relationship.acted_by == relationship.user_low;
+    relationship.blocked_by_high = relationship.acted_by == relationship.user_high;
   }
   return relationship;
 }

@@ -71,6 +71,22 @@ constexpr std::array kMigrations = {
               "CREATE INDEX relationships_high ON relationships (user_high, status, id);"
               "CREATE INDEX relationships_without_dialog ON relationships (updated_at, id)"
               "  WHERE status = 'friends' AND dialog_id IS NULL;"},
+    // Each side's block on its own, so a mutual block is two blocks and one side's
+    // unblock leaves the other's (migration 3 kept only the first blocker, acted_by).
+    // Existing blocked rows become their blocker's flag.
+    Migration{4, "one block per side",
+              "ALTER TABLE relationships"
+              "  ADD COLUMN blocked_by_low boolean NOT NULL DEFAULT false,"
+              "  ADD COLUMN blocked_by_high boolean NOT NULL DEFAULT false;"
+              "UPDATE relationships SET"
+              "  blocked_by_low = (acted_by = user_low),"
+              "  blocked_by_high = (acted_by = user_high)"
+              "  WHERE status = 'blocked';"
+              "ALTER TABLE relationships ADD CONSTRAINT relationships_blocks"
+              "  CHECK ((status = 'blocked') = (blocked_by_low OR blocked_by_high));"},
+    // Expired refresh tokens are purged by expiry time (UserStore::purge_refresh_tokens).
+    Migration{5, "refresh token expiry index",
+              "CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at);"},
 };
 
 }  // namespace

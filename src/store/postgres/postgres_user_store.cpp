@@ -130,16 +130,28 @@ constexpr PreparedQuery kRevokeTokenFamily{
 constexpr PreparedQuery kRevokeUserFamilies{
     "cubeauth_revoke_user_refresh_families",
     "UPDATE refresh_families SET revoked = true WHERE user_id = $1", 1};
-#define CUBEAUTH_RELATIONSHIP_COLUMNS                               \
-  "id, user_low, user_high, status, acted_by, dialog_id, version,"  \
-  " (extract(epoch FROM created_at) * 1000)::bigint AS created_ms," \
-  " (extract(epoch FROM updated_at) * 1000)::bigint AS updated_ms"
-// list_relationships from one side (user_low or user_high): $1 user, $2 after id,
-// $3 status, $4 0 any actor / 1 the other / 2 this user, $5 limit.
-#define CUBEAUTH_RELATIONSHIP_SIDE(side)                                                   \
-  "(SELECT " CUBEAUTH_RELATIONSHIP_COLUMNS " FROM relationships WHERE " side               \
-  " = $1 AND status = $3 AND id > $2 AND ($4::int = 0 OR ($4::int = 1 AND acted_by <> $1)" \
-  " OR ($4::int = 2 AND acted_by = $1)) ORDER BY id LIMIT $5::bigint)"
+// One statement: the expired tokens, then the families they leave without a token (all
+// parts of a statement see one snapshot, hence the second expiry test).
+constexpr PreparedQuery kPurgeTokens{
+    "cubeauth_purge_refresh_tokens",
+    "WITH gone AS (DELETE FROM refresh_tokens WHERE expires_at < " CUBEAUTH_MILLIS(1) " RETURNING family_id),"
+    " emptied AS (DELETE FROM refresh_families f WHERE f.family_id IN (SELECT family_id FROM gone)"
+    " AND NOT EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = f.family_id"
+    " AND t.expires_at >= " CUBEAUTH_MILLIS(1) "))"
+    " SELECT count(*) FROM gone",
+    1};
+#define CUBEAUTH_RELATIONSHIP_COLUMNS                                \
+  "id, user_low, user_high, status, acted_by, dialog_id, version,"   \
+  " (extract(epoch FROM created_at) * 1000)::bigint AS created_ms,"  \
+  " (extract(epoch FROM updated_at) * 1000)::bigint AS updated_ms," \
+  " blocked_by_low, blocked_by_high"
+// list_relationships from one side (low or high): $1 user, $2 after id, $3 status,
+// $4 0 any actor / 1 the other / 2 this user / 3 this side's block, $5 limit.
+#define CUBEAUTH_RELATIONSHIP_SIDE(side)                                                         \
+  "(SELECT " CUBEAUTH_RELATIONSHIP_COLUMNS " FROM relationships WHERE user_" side                \
+  " = $1 AND status = $3 AND id > $2 AND ($4::int = 0 OR ($4::int = 1 AND acted_by <> $1)"       \
+  " OR ($4::int = 2 AND acted_by = $1) OR ($4::int = 3 AND blocked_by_" side "))"                 \
+  " ORDER BY id LIMIT $5::bigint)"
 constexpr PreparedQuery kFindPair{"cubeauth_find_relationship_pair",
                                   "SELECT " CUBEAUTH_RELATIONSHIP_COLUMNS
                                   " FROM relationships WHERE user_low = $1 AND user_high = $2",
@@ -150,14 +162,16 @@ constexpr PreparedQuery kFindRelationship{
 constexpr PreparedQuery kInsertRelationship{
     "cubeauth_insert_relationship",
     "INSERT INTO relationships (id, user_low, user_high, status, acted_by, version, created_at,"
-    " updated_at) VALUES ($1, $2, $3, $4, $5, 1, " CUBEAUTH_MILLIS(6) ", " CUBEAUTH_MILLIS(6) ")",
-    6};
+    " updated_at, blocked_by_low, blocked_by_high) VALUES ($1, $2, $3, $4, $5, 1, " CUBEAUTH_MILLIS(
+        6) ", " CUBEAUTH_MILLIS(6) ", $7::boolean, $8::boolean)",
+    8};
 constexpr PreparedQuery kUpdateRelationship{
     "cubeauth_update_relationship",
     "UPDATE relationships SET status = $3, acted_by = $4, version = version + 1,"
-    " updated_at = " CUBEAUTH_MILLIS(5) " WHERE id = $1 AND version = $2::bigint"
+    " updated_at = " CUBEAUTH_MILLIS(5) ", blocked_by_low = $6::boolean,"
+    " blocked_by_high = $7::boolean WHERE id = $1 AND version = $2::bigint"
     " RETURNING " CUBEAUTH_RELATIONSHIP_COLUMNS,
-    5};
+    7};
 constexpr PreparedQuery kDeleteRelationship{
     "cubeauth_delete_relationship",
     "DELETE FROM relationships WHERE id = $1 AND version = $2::bigint", 2};
@@ -169,8 +183,8 @@ constexpr PreparedQuery kSetDialog{"cubeauth_set_relationship_dialog",
 // Each side walks its own (user, status, id) index; a merge keeps id order.
 constexpr PreparedQuery kListRelationships{
     "cubeauth_list_relationships",
-    CUBEAUTH_RELATIONSHIP_SIDE("user_low") " UNION ALL " CUBEAUTH_RELATIONSHIP_SIDE(
-        "user_high") " ORDER BY id LIMIT $5::bigint",
+    CUBEAUTH_RELATIONSHIP_SIDE("low") " UNION ALL " CUBEAUTH_RELATIONSHIP_SIDE(
+        "high") " ORDER BY id LIMIT $5::bigint",
     5};
 constexpr PreparedQuery kListWithoutDialog{
     "cubeauth_list_friendships_without_dialog",
@@ -184,7 +198,7 @@ constexpr std::array kQueries = {
     kList,      kCreateToken,       kInsertToken,        kLockFamily,         kUseToken,
     kTokenUsed, kFindToken,         kRevokeFamily,       kRevokeTokenFamily,  kRevokeUserFamilies,
     kFindPair,  kFindRelationship,  kInsertRelationship, kUpdateRelationship, kDeleteRelationship,
-    kSetDialog, kListRelationships, kListWithoutDialog};
+    kSetDialog, kListRelationships, kListWithoutDialog,  kPurgeTokens};
 
 #undef CUBEAUTH_USER_COLUMNS
 #undef CUBEAUTH_RELATIONSHIP_COLUMNS
@@ -371,6 +385,8 @@ Relationship read_relationship(const PgResult& result, int row) {
   relationship.version = to_int64(PQgetvalue(result.get(), row, 6));
   relationship.created_at = detail::from_millis(to_int64(PQgetvalue(result.get(), row, 7)));
   relationship.updated_at = detail::from_millis(to_int64(PQgetvalue(result.get(), row, 8)));
+  relationship.blocked_by_low = cell(result, row, 9) == "t";
+  relationship.blocked_by_high = cell(result, row, 10) == "t";
   return relationship;
 }
 
@@ -384,7 +400,7 @@ std::pair<std::string, std::string> view_filter(RelationshipView view) {
     case RelationshipView::kOutgoing:
       return {"pending", "2"};
     case RelationshipView::kBlocked:
-      return {"blocked", "2"};
+      return {"blocked", "3"};
   }
   return {"friends", "0"};
 }
@@ -427,6 +443,9 @@ class PgTransaction {
 std::string millis_text(std::chrono::system_clock::time_point t) {
   return std::to_string(detail::to_millis(t));
 }
+
+/// A boolean parameter, as PostgreSQL reads and writes it in text form.
+std::string bool_text(bool value) { return value ? "t" : "f"; }
 
 class PostgresUserStore final : public UserStore {
  public:
@@ -669,6 +688,19 @@ class PostgresUserStore final : public UserStore {
     co_return co_await with_connection(std::move(work));
   }
 
+  boost::asio::awaitable<Result<std::size_t, StoreError>> purge_refresh_tokens(
+      std::chrono::system_clock::time_point expired_before) override {
+    auto work = [before = millis_text(expired_before)](Connection& connection,
+                                                       bool) -> Result<std::size_t, StoreError> {
+      auto result = connection.exec(kPurgeTokens, {before});
+      if (!succeeded(result) || PQntuples(result.get()) != 1) {
+        return unexpected(failure(connection, result, "purge expired refresh tokens"));
+      }
+      return static_cast<std::size_t>(to_int64(PQgetvalue(result.get(), 0, 0)));
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
   boost::asio::awaitable<Result<std::optional<Relationship>, StoreError>> find_relationship(
       std::string user_a, std::string user_b) override {
     auto pair = detail::ordered_ids(user_a, user_b);
@@ -705,13 +737,16 @@ class PostgresUserStore final : public UserStore {
     relationship.user_high = std::move(pair->user_high);
     relationship.status = input.status;
     relationship.acted_by = std::move(pair->acted_by);
+    relationship.blocked_by_low = pair->blocked_by_low;
+    relationship.blocked_by_high = pair->blocked_by_high;
     relationship.version = 1;
     auto work = [relationship = std::move(relationship)](
                     Connection& connection, bool retry) -> Result<Relationship, StoreError> {
       auto result = connection.exec(
           kInsertRelationship, {relationship.id, relationship.user_low, relationship.user_high,
                                 std::string(to_string(relationship.status)), relationship.acted_by,
-                                millis_text(relationship.created_at)});
+                                millis_text(relationship.created_at), bool_text(relationship.blocked_by_low),
+                                bool_text(relationship.blocked_by_high)});
       if (succeeded(result)) {
         return relationship;
       }
@@ -739,11 +774,18 @@ class PostgresUserStore final : public UserStore {
     if (!is_object_id(id)) {
       co_return unexpected(StoreError::kNotFound);
     }
+    if (!is_consistent(change)) {
+      co_return unexpected(StoreError::kInternal);
+    }
     std::string actor =
         is_object_id(change.acted_by) ? canonical_object_id(change.acted_by) : change.acted_by;
-    std::vector<std::string> parameters = {
-        canonical_object_id(id), std::to_string(expected_version),
-        std::string(to_string(change.status)), std::move(actor), millis_text(detail::now_millis())};
+    std::vector<std::string> parameters = {canonical_object_id(id),
+                                           std::to_string(expected_version),
+                                           std::string(to_string(change.status)),
+                                           std::move(actor),
+                                           millis_text(detail::now_millis()),
+                                           bool_text(change.blocked_by_low),
+                                           bool_text(change.blocked_by_high)};
     auto work = [parameters = std::move(parameters), expected_version, status = change.status](
                     Connection& connection, bool retry) -> Result<Relationship, StoreError> {
       auto result = connection.exec(kUpdateRelationship, parameters);
@@ -762,7 +804,9 @@ class PostgresUserStore final : public UserStore {
       }
       // A retry after a lost connection may find the first attempt's change.
       if (retry && (*stored)->version == expected_version + 1 && (*stored)->status == status &&
-          (*stored)->acted_by == parameters[3]) {
+          (*stored)->acted_by == parameters[3] &&
+          bool_text((*stored)->blocked_by_low) == parameters[5] &&
+          bool_text((*stored)->blocked_by_high) == parameters[6]) {
         return std::move(**stored);
       }
       return unexpected(StoreError::kConflict);

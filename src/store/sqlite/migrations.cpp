@@ -71,6 +71,19 @@ constexpr std::array kMigrations = {
               "CREATE INDEX relationships_high ON relationships (user_high, status, id);"
               "CREATE INDEX relationships_without_dialog ON relationships (updated_at, id)"
               "  WHERE status = 'friends' AND dialog_id IS NULL;"},
+    // Each side's block on its own, so a mutual block is two blocks and one side's
+    // unblock leaves the other's (migration 3 kept only the first blocker, acted_by).
+    // Existing blocked rows become their blocker's flag.
+    Migration{4, "one block per side",
+              "ALTER TABLE relationships ADD COLUMN blocked_by_low INTEGER NOT NULL DEFAULT 0;"
+              "ALTER TABLE relationships ADD COLUMN blocked_by_high INTEGER NOT NULL DEFAULT 0;"
+              "UPDATE relationships SET"
+              "  blocked_by_low = (acted_by = user_low),"
+              "  blocked_by_high = (acted_by = user_high)"
+              "  WHERE status = 'blocked';"},
+    // Expired refresh tokens are purged by expiry time (UserStore::purge_refresh_tokens).
+    Migration{5, "refresh token expiry index",
+              "CREATE INDEX refresh_tokens_expires ON refresh_tokens (expires_at);"},
 };
 
 }  // namespace

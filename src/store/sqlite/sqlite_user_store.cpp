@@ -41,6 +41,9 @@ enum Query : std::size_t {
   kUseToken,
   kRevokeFamily,
   kRevokeUserFamilies,
+  kCountExpiredTokens,
+  kDeleteExpiredFamilies,
+  kDeleteExpiredTokens,
   kFindPair,
   kFindRelationship,
   kInsertRelationship,
@@ -60,15 +63,19 @@ constexpr std::string_view kColumns =
     " roles, disabled, password_changed_at";
 
 constexpr std::string_view kRelationshipColumns =
-    "id, user_low, user_high, status, acted_by, dialog_id, version, created_at, updated_at";
+    "id, user_low, user_high, status, acted_by, dialog_id, version, created_at, updated_at,"
+    " blocked_by_low, blocked_by_high";
 
-/// list_relationships from one side of the pair (`side` is user_low or user_high):
-/// ?1 user, ?2 after id, ?3 status, ?4 0 any actor / 1 the other / 2 this user, ?5 limit.
+/// list_relationships from one side of the pair (`side` is low or high): ?1 user,
+/// ?2 after id, ?3 status, ?4 0 any actor / 1 the other / 2 this user / 3 this side's
+/// block, ?5 limit.
 std::string relationship_side(std::string_view side) {
-  return "SELECT " + std::string(kRelationshipColumns) + " FROM relationships WHERE " +
-         std::string(side) +
+  const std::string column(side);
+  return "SELECT " + std::string(kRelationshipColumns) + " FROM relationships WHERE user_" + column +
          " = ?1 AND status = ?3 AND id > ?2"
-         " AND (?4 = 0 OR (?4 = 1 AND acted_by <> ?1) OR (?4 = 2 AND acted_by = ?1))";
+         " AND (?4 = 0 OR (?4 = 1 AND acted_by <> ?1) OR (?4 = 2 AND acted_by = ?1)"
+         " OR (?4 = 3 AND blocked_by_" +
+         column + " = 1))";
 }
 
 std::string query_text(Query query) {
@@ -121,6 +128,16 @@ std::string query_text(Query query) {
       return "UPDATE refresh_families SET revoked = 1 WHERE family_id = ?1";
     case kRevokeUserFamilies:
       return "UPDATE refresh_families SET revoked = 1 WHERE user_id = ?1";
+    case kCountExpiredTokens:
+      return "SELECT count(*) FROM refresh_tokens WHERE expires_at < ?1";
+    case kDeleteExpiredFamilies:
+      // Families whose every token expired; their tokens go with them (ON DELETE CASCADE).
+      return "DELETE FROM refresh_families WHERE family_id IN"
+             " (SELECT family_id FROM refresh_tokens WHERE expires_at < ?1) AND NOT EXISTS"
+             " (SELECT 1 FROM refresh_tokens t"
+             "  WHERE t.family_id = refresh_families.family_id AND t.expires_at >= ?1)";
+    case kDeleteExpiredTokens:
+      return "DELETE FROM refresh_tokens WHERE expires_at < ?1";
     case kFindPair:
       return "SELECT " + relationship_columns +
              " FROM relationships WHERE user_low = ?1 AND user_high = ?2";
@@ -128,10 +145,12 @@ std::string query_text(Query query) {
       return "SELECT " + relationship_columns + " FROM relationships WHERE id = ?1";
     case kInsertRelationship:
       return "INSERT INTO relationships (id, user_low, user_high, status, acted_by, version,"
-             " created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?6)";
+             " created_at, updated_at, blocked_by_low, blocked_by_high)"
+             " VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?6, ?7, ?8)";
     case kUpdateRelationship:
       return "UPDATE relationships SET status = ?3, acted_by = ?4, version = version + 1,"
-             " updated_at = ?5 WHERE id = ?1 AND version = ?2 RETURNING " +
+             " updated_at = ?5, blocked_by_low = ?6, blocked_by_high = ?7"
+             " WHERE id = ?1 AND version = ?2 RETURNING " +
              relationship_columns;
     case kDeleteRelationship:
       return "DELETE FROM relationships WHERE id = ?1 AND version = ?2";
@@ -142,7 +161,7 @@ std::string query_text(Query query) {
     case kListRelationships:
       // Each side walks its own (user, status, id) index in id order; SQLite merges
       // the two (MERGE (UNION ALL), no sort) and stops at the limit.
-      return relationship_side("user_low") + " UNION ALL " + relationship_side("user_high") +
+      return relationship_side("low") + " UNION ALL " + relationship_side("high") +
              " ORDER BY id LIMIT ?5";
     case kListWithoutDialog:
       return "SELECT " + relationship_columns +
@@ -354,10 +373,13 @@ Relationship read_relationship(sqlite3_stmt* row) {
   relationship.version = sqlite3_column_int64(row, 6);
   relationship.created_at = detail::from_millis(sqlite3_column_int64(row, 7));
   relationship.updated_at = detail::from_millis(sqlite3_column_int64(row, 8));
+  relationship.blocked_by_low = sqlite3_column_int64(row, 9) != 0;
+  relationship.blocked_by_high = sqlite3_column_int64(row, 10) != 0;
   return relationship;
 }
 
-/// 0: any actor, 1: the other user acted, 2: this user acted (kListRelationships ?4).
+/// 0: any actor, 1: the other user acted, 2: this user acted, 3: this user blocked
+/// (kListRelationships ?4).
 std::pair<std::string_view, std::int64_t> view_filter(RelationshipView view) {
   switch (view) {
     case RelationshipView::kFriends:
@@ -367,7 +389,7 @@ std::pair<std::string_view, std::int64_t> view_filter(RelationshipView view) {
     case RelationshipView::kOutgoing:
       return {"pending", 2};
     case RelationshipView::kBlocked:
-      return {"blocked", 2};
+      return {"blocked", 3};
   }
   return {"friends", 0};
 }
@@ -770,6 +792,38 @@ class SqliteUserStore final : public UserStore {
     co_return co_await with_connection(std::move(work));
   }
 
+  boost::asio::awaitable<Result<std::size_t, StoreError>> purge_refresh_tokens(
+      std::chrono::system_clock::time_point expired_before) override {
+    auto work = [before = detail::to_millis(expired_before)](
+                    Connection& connection) -> Result<std::size_t, StoreError> {
+      Transaction transaction(connection);
+      if (auto begun = transaction.begin(); !begun) {
+        return unexpected(begun.error());
+      }
+      std::size_t expired = 0;
+      for (const Query query :
+           {kCountExpiredTokens, kDeleteExpiredFamilies, kDeleteExpiredTokens}) {
+        auto* statement = connection.statement(query);
+        if (statement == nullptr) {
+          return unexpected(StoreError::kInternal);
+        }
+        StatementUse use(statement);
+        use.bind(1, before);
+        const int rc = sqlite3_step(statement);
+        if (rc == SQLITE_ROW && query == kCountExpiredTokens) {
+          expired = static_cast<std::size_t>(sqlite3_column_int64(statement, 0));
+        } else if (rc != SQLITE_DONE) {
+          return unexpected(failure(connection, rc, "purge expired refresh tokens"));
+        }
+      }
+      if (auto committed = transaction.commit(); !committed) {
+        return unexpected(committed.error());
+      }
+      return expired;
+    };
+    co_return co_await with_connection(std::move(work));
+  }
+
   boost::asio::awaitable<Result<std::optional<Relationship>, StoreError>> find_relationship(
       std::string user_a, std::string user_b) override {
     auto pair = detail::ordered_ids(user_a, user_b);
@@ -817,6 +871,8 @@ class SqliteUserStore final : public UserStore {
       relationship.user_high = pair.user_high;
       relationship.status = status;
       relationship.acted_by = pair.acted_by;
+      relationship.blocked_by_low = pair.blocked_by_low;
+      relationship.blocked_by_high = pair.blocked_by_high;
       relationship.version = 1;
 
       StatementUse use(statement);
@@ -826,6 +882,8 @@ class SqliteUserStore final : public UserStore {
       use.bind(4, to_string(relationship.status));
       use.bind(5, relationship.acted_by);
       use.bind(6, detail::to_millis(relationship.created_at));
+      use.bind(7, static_cast<std::int64_t>(relationship.blocked_by_low));
+      use.bind(8, static_cast<std::int64_t>(relationship.blocked_by_high));
       const int rc = sqlite3_step(statement);
       if (rc == SQLITE_DONE) {
         return relationship;
@@ -846,6 +904,9 @@ class SqliteUserStore final : public UserStore {
     if (!is_object_id(id)) {
       co_return unexpected(StoreError::kNotFound);
     }
+    if (!is_consistent(change)) {
+      co_return unexpected(StoreError::kInternal);
+    }
     if (is_object_id(change.acted_by)) {
       change.acted_by = canonical_object_id(change.acted_by);
     }
@@ -862,6 +923,8 @@ class SqliteUserStore final : public UserStore {
         use.bind(3, to_string(change.status));
         use.bind(4, change.acted_by);
         use.bind(5, detail::to_millis(detail::now_millis()));
+        use.bind(6, static_cast<std::int64_t>(change.blocked_by_low));
+        use.bind(7, static_cast<std::int64_t>(change.blocked_by_high));
         const int rc = sqlite3_step(statement);
         if (rc == SQLITE_ROW) {
           return read_relationship(statement);

@@ -2,7 +2,9 @@
 //   node realtime.mjs <cubeauth binary>
 // With TEST_POSTGRES_URL set, two cubeauth processes share that database: every event
 // caused through one must reach a subscriber connected to the other (LISTEN/NOTIFY).
-// Without it, one process on SQLite plays both parts. Exits non-zero on any failure.
+// Without it, one process on SQLite plays both parts. A live subscription ends at once
+// when its user's access is withdrawn (changePassword, setUserDisabled, logoutAll).
+// Exits non-zero on any failure.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,9 +20,12 @@ const postgres = process.env.TEST_POSTGRES_URL || '';
 const children = [];
 const folders = [];
 
+const kAdminEmail = `admin-${process.pid}-${Date.now()}@example.org`;
+
 function startCubeauth(extraEnv) {
   const folder = mkdtempSync(path.join(tmpdir(), 'cubeauth-realtime-'));
   folders.push(folder);
+  const databaseUrl = postgres || `sqlite://${folder}/cubeauth.db`;
   const child = spawn(path.resolve(binary), [], {
     cwd: folder,
     env: {
@@ -30,7 +35,8 @@ function startCubeauth(extraEnv) {
       JWT_SECRET: 'realtime-test-secret',
       BCRYPT_COST: '4',
       CUBEAUTH_RATE_PER_CLIENT_BURST: '0',
-      DATABASE_URL: postgres || `sqlite://${folder}/cubeauth.db`,
+      DATABASE_URL: databaseUrl,
+      ADMIN_EMAILS: kAdminEmail,
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -44,7 +50,7 @@ function startCubeauth(extraEnv) {
       const found = /cubeauth listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(log);
       if (found) {
         clearTimeout(timer);
-        resolve({ port: Number(found[1]), log: () => log });
+        resolve({ port: Number(found[1]), log: () => log, child, databaseUrl });
       }
     };
     child.stdout.setEncoding('utf8').on('data', collect);
@@ -67,8 +73,7 @@ async function graphql(server, query, variables = {}, token = '') {
 }
 
 let unique = 0;
-async function member(server, name) {
-  const email = `${name.toLowerCase()}-${process.pid}-${Date.now()}-${unique++}@example.org`;
+async function member(server, name, email = `${name.toLowerCase()}-${process.pid}-${Date.now()}-${unique++}@example.org`) {
   const password = 'Lantern-8812';
   const registered = await graphql(server,
     'mutation($body: UserRegisterInput!) { register(body: $body) { user { id } } }',
@@ -143,10 +148,37 @@ async function whenListening(server, sub, who, helper) {
   throw new Error('the subscription never became live');
 }
 
+async function waitFor(condition, what) {
+  const deadline = Date.now() + kEventTimeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`no ${what} within ${kEventTimeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 const checks = [];
 function check(name, fn) { checks.push({ name, fn }); }
 
-let one, two;
+let one, two, admin;
+
+/// Subscribes `who` on `subscribeTo`, withdraws their access with `withdraw`, and
+/// checks the subscription ends with UNAUTHENTICATED at once (not at token expiry).
+async function endsOnRevocation(subscribeTo, who, withdraw, what) {
+  const helper = await member(one, 'Helper');
+  const sub = subscriber(subscribeTo, who);
+  try {
+    await whenListening(subscribeTo, sub, who, helper);
+    const withdrawnAt = performance.now();
+    await withdraw();
+    const last = await sub.next(`the end after ${what}`);
+    assert.equal(last.result.errors?.[0]?.extensions?.code, 'UNAUTHENTICATED', JSON.stringify(last.result));
+    await waitFor(() => sub.ended || sub.failure, `end of the subscription after ${what}`);
+    console.log(`  ${what} -> subscription ended: ${(last.receivedAt - withdrawnAt).toFixed(1)} ms (incl. the mutation)`);
+  } finally {
+    sub.dispose();
+    await sub.client.dispose();
+  }
+}
 
 check('an event caused through one process reaches a subscriber of the other', async () => {
   const ana = await member(one, 'Ana');
@@ -187,6 +219,37 @@ check('an event caused through one process reaches a subscriber of the other', a
     bens.dispose(); anas.dispose();
     await bens.client.dispose(); await anas.client.dispose();
   }
+});
+
+check('changePassword through one process ends the live subscription on the other', async () => {
+  const eve = await member(one, 'Eve');
+  await endsOnRevocation(two, eve, () => graphql(one,
+    'mutation($old: String!, $new: String!) { changePassword(oldPassword: $old, newPassword: $new) { token } }',
+    { old: 'Lantern-8812', new: 'Harbour-5531' }, eve.token), 'changePassword');
+});
+
+check('setUserDisabled by an admin ends the live subscription of the disabled user', async () => {
+  const dee = await member(one, 'Dee');
+  await endsOnRevocation(two, dee, () => graphql(one,
+    'mutation($id: String!) { setUserDisabled(id: $id, disabled: true) { id } }', { id: dee.id }, admin.token),
+    'setUserDisabled');
+  // Disabled, Dee cannot subscribe again.
+  const again = subscriber(two, dee);
+  try {
+    const refused = await again.next('an answer to a disabled user');
+    assert.ok(refused.result.errors?.length, JSON.stringify(refused.result));
+  } catch (error) {
+    assert.ok(again.closed?.code === 4403 || again.failure, String(error));
+  } finally {
+    again.dispose();
+    await again.client.dispose();
+  }
+});
+
+check('logoutAll ends the live subscription', async () => {
+  const fay = await member(one, 'Fay');
+  await endsOnRevocation(one, fay, () => graphql(one, 'mutation { logoutAll { message } }', {}, fay.token),
+    'logoutAll');
 });
 
 check('a bad access token in connection_init closes the socket with 4403', async () => {
@@ -233,7 +296,19 @@ check('queries and mutations work over the same socket', async () => {
 let failed = 0;
 try {
   one = await startCubeauth({});
-  two = postgres ? await startCubeauth({}) : one;
+  // The admin: ADMIN_EMAILS grants the role to accounts that exist when a process
+  // starts, so the account is made first, then a process starts on the same database.
+  await member(one, 'Admin', kAdminEmail);
+  if (postgres) {
+    two = await startCubeauth({});
+  } else {
+    const granter = await startCubeauth({ DATABASE_URL: one.databaseUrl });
+    granter.child.kill('SIGTERM');
+    two = one;
+  }
+  const login = await graphql(one, 'mutation($body: LoginUserDto!) { login(body: $body) { token } }',
+    { body: { email: kAdminEmail, password: 'Lantern-8812' } });
+  admin = { token: login.login.token };
   console.log(postgres ? 'two cubeauth processes sharing PostgreSQL' : 'one cubeauth process on SQLite (TEST_POSTGRES_URL unset)');
   for (const { name, fn } of checks) {
     try {

@@ -101,6 +101,26 @@ TEST_F(ExecuteTest, ResolvesHello) {
   EXPECT_EQ(query("{ hello }"), R"({"data":{"hello":"world"}})");
 }
 
+TEST_F(ExecuteTest, BuildsTheResponseInItsOwnArena) {
+  auto document = parse(R"({ user(id: "1") { id name friends { id } } hello })");
+  ASSERT_TRUE(document);
+  const json::object variables;
+  const json::value root;
+  RequestContext context;
+  Response response = execute_blocking(ExecutionArgs{*schema_, *document, "", variables, context, root});
+  ASSERT_TRUE(response.data);
+  ASSERT_TRUE(response.arena);
+  // Every value of the answer is in the arena (freed at once), none on the default heap.
+  const json::storage_ptr& storage = response.data->storage();
+  EXPECT_EQ(storage.get(), response.arena.get());
+  EXPECT_TRUE(storage.is_deallocate_trivial());
+  const json::object& user = response.data->at("user").as_object();
+  EXPECT_EQ(user.storage().get(), response.arena.get());
+  EXPECT_EQ(user.at("name").as_string().storage().get(), response.arena.get());
+  EXPECT_EQ(json::serialize(*response.data),
+            R"({"user":{"id":"1","name":"Ann","friends":[]},"hello":"world"})");
+}
+
 TEST_F(ExecuteTest, ReadsPropertiesOfTheParentWithoutAResolver) {
   EXPECT_EQ(query("{ user(id: \"1\") { id name best { id } } }"),
             R"({"data":{"user":{"id":"1","name":"Ann","best":null}}})");

@@ -160,6 +160,57 @@ TEST_P(RefreshTokenContract, DeletingAUserRemovesTheirTokens) {
   }
 }
 
+// The purge's tokens expire a month ago, where no other test's do: with PostgreSQL the
+// tests of a run share one database and run side by side.
+TEST_P(RefreshTokenContract, PurgingRemovesExpiredTokensAndKeepsLiveAndRevokedFamilies) {
+  const User user = create(email("purge"));
+  const auto now =
+      std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  const auto month_ago = now - std::chrono::days(30);
+  const auto stored = [&](std::chrono::system_clock::time_point expires_at) {
+    NewRefreshToken token{unique_token(), new_object_id(), user.id, month_ago, expires_at};
+    auto created = run_sync(store().create_refresh_token(token));
+    EXPECT_TRUE(created.has_value()) << to_string(created.error());
+    return token;
+  };
+  const NewRefreshToken expired = stored(month_ago + std::chrono::hours(1));
+  // A family rotated a month ago: its used token expired, its successor lives.
+  const NewRefreshToken rotated_away = stored(month_ago + std::chrono::hours(1));
+  NewRefreshToken successor = next_token();
+  successor.issued_at = month_ago + std::chrono::minutes(1);
+  ASSERT_EQ(rotate(rotated_away.token_hash, successor).outcome, RotationOutcome::kRotated);
+  const NewRefreshToken live = stored(now + std::chrono::hours(10));
+  const NewRefreshToken revoked = stored(now + std::chrono::hours(10));
+  ASSERT_TRUE(run_sync(store().revoke_refresh_family(revoked.token_hash)).has_value());
+
+  auto purged = run_sync(store().purge_refresh_tokens(month_ago + std::chrono::hours(2)));
+  ASSERT_TRUE(purged.has_value()) << to_string(purged.error());
+  EXPECT_EQ(*purged, 2u);
+
+  for (const auto* hash : {&expired.token_hash, &rotated_away.token_hash}) {
+    EXPECT_EQ(rotate(*hash, next_token()).outcome, RotationOutcome::kUnknown);
+    auto family = run_sync(store().revoke_refresh_family(*hash));
+    ASSERT_TRUE(family.has_value());
+    EXPECT_FALSE(family->has_value());
+  }
+  // Revocation still holds, and the families with a live token still rotate.
+  EXPECT_EQ(rotate(revoked.token_hash, next_token()).outcome, RotationOutcome::kRevoked);
+  const Rotation kept = rotate(successor.token_hash, next_token());
+  EXPECT_EQ(kept.outcome, RotationOutcome::kRotated);
+  EXPECT_EQ(kept.family_id, rotated_away.family_id);
+  EXPECT_EQ(rotate(live.token_hash, next_token()).outcome, RotationOutcome::kRotated);
+}
+
+TEST_P(RefreshTokenContract, PurgingBeforeAnyExpiryRemovesNothing) {
+  const User user = create(email("purge-none"));
+  const NewRefreshToken token = stored_first_token(user);
+  const auto long_ago = std::chrono::system_clock::now() - std::chrono::days(3650);
+  auto purged = run_sync(store().purge_refresh_tokens(long_ago));
+  ASSERT_TRUE(purged.has_value()) << to_string(purged.error());
+  EXPECT_EQ(*purged, 0u);
+  EXPECT_EQ(rotate(token.token_hash, next_token()).outcome, RotationOutcome::kRotated);
+}
+
 TEST_P(RefreshTokenContract, ATokenForAnUnknownUserIsNotFound) {
   User ghost;
   ghost.id = new_object_id();

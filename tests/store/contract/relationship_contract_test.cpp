@@ -1,6 +1,7 @@
 // Relationships (issue 10), run against each store: one record per pair in
 // canonical order, the creation race from both sides, compare-and-set on version,
-// the first dialog wins, every list view with paging, and the cascade on delete_user.
+// the first dialog wins, each side's own block, every list view with paging, and the
+// cascade on delete_user.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "store/contract/contract_fixture.hpp"
@@ -35,9 +37,21 @@ class RelationshipContract : public UserStoreContract {
     return found.has_value() ? *found : std::nullopt;
   }
 
+  /// A change to `status` by `actor`; a block is the actor's alone.
+  static RelationshipChange change_to(const Relationship& stored, RelationshipStatus status,
+                                      const std::string& actor) {
+    RelationshipChange change{status, actor};
+    if (status == RelationshipStatus::kBlocked) {
+      const bool low = lower(actor) == stored.user_low;
+      change.blocked_by_low = low;
+      change.blocked_by_high = !low;
+    }
+    return change;
+  }
+
   Relationship update(const Relationship& stored, RelationshipStatus status,
                       const std::string& actor) {
-    RelationshipChange change{status, actor};
+    const RelationshipChange change = change_to(stored, status, actor);
     auto updated = run_sync(store().update_relationship(stored.id, stored.version, change));
     EXPECT_TRUE(updated.has_value()) << to_string(updated.error());
     return updated.has_value() ? *updated : Relationship{};
@@ -69,6 +83,12 @@ class RelationshipContract : public UserStoreContract {
   static std::string upper(std::string id) {
     std::transform(id.begin(), id.end(), id.begin(),
                    [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return id;
+  }
+
+  static std::string lower(std::string id) {
+    std::transform(id.begin(), id.end(), id.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return id;
   }
 
@@ -211,7 +231,7 @@ TEST_P(RelationshipContract, AnUpdateIsACompareAndSetOnTheVersion) {
   EXPECT_EQ(find(a.id, b.id), accepted);
 
   // A second writer that read version 1 loses and changes nothing.
-  RelationshipChange stale{RelationshipStatus::kBlocked, a.id};
+  const RelationshipChange stale = change_to(created, RelationshipStatus::kBlocked, a.id);
   auto lost = run_sync(store().update_relationship(created.id, 1, stale));
   ASSERT_FALSE(lost.has_value());
   EXPECT_EQ(lost.error(), StoreError::kConflict);
@@ -233,8 +253,8 @@ TEST_P(RelationshipContract, ConcurrentUpdatesOfOneVersionLetExactlyOneWin) {
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
-      RelationshipChange change{
-          i % 2 == 0 ? RelationshipStatus::kFriends : RelationshipStatus::kBlocked, b.id};
+      const RelationshipChange change = change_to(
+          created, i % 2 == 0 ? RelationshipStatus::kFriends : RelationshipStatus::kBlocked, b.id);
       start.arrive_and_wait();
       results[i] = run_sync(store().update_relationship(created.id, 1, change));
     });
@@ -284,7 +304,7 @@ TEST_P(RelationshipContract, ADeleteIsACompareAndSetAndAGoneRelationshipIsNotFou
   auto again = run_sync(store().delete_relationship(accepted.id, accepted.version));
   ASSERT_FALSE(again.has_value());
   EXPECT_EQ(again.error(), StoreError::kNotFound);
-  RelationshipChange change{RelationshipStatus::kBlocked, a.id};
+  const RelationshipChange change = change_to(accepted, RelationshipStatus::kBlocked, a.id);
   auto updated = run_sync(store().update_relationship(accepted.id, accepted.version, change));
   ASSERT_FALSE(updated.has_value());
   EXPECT_EQ(updated.error(), StoreError::kNotFound);
@@ -393,6 +413,77 @@ TEST_P(RelationshipContract, EachUserSeesTheRightSideOfARequestABlockAndAFriends
   EXPECT_TRUE(page(a, RelationshipView::kIncoming).items.empty());
   EXPECT_TRUE(page(b, RelationshipView::kOutgoing).items.empty());
   EXPECT_TRUE(page(c, RelationshipView::kFriends).items.empty());
+}
+
+TEST_P(RelationshipContract, ARelationshipCreatedBlockedIsItsActorsBlockAlone) {
+  const User a = create(email("mkblock-a"));
+  const User b = create(email("mkblock-b"));
+  for (const auto& [blocker, other] : {std::pair{&a, &b}, std::pair{&b, &a}}) {
+    const Relationship blocked = relate(*blocker, *other, RelationshipStatus::kBlocked);
+    EXPECT_TRUE(blocked.blocked_by(blocker->id));
+    EXPECT_FALSE(blocked.blocked_by(other->id));
+    EXPECT_EQ(blocked.acted_by, blocker->id);
+    EXPECT_EQ(find(a.id, b.id), blocked);
+    EXPECT_EQ(ids(page(*blocker, RelationshipView::kBlocked)), std::vector{blocked.id});
+    EXPECT_TRUE(page(*other, RelationshipView::kBlocked).items.empty());
+    ASSERT_TRUE(run_sync(store().delete_relationship(blocked.id, blocked.version)).has_value());
+  }
+  // A request or friendship made from scratch carries no block.
+  const Relationship request = relate(a, b);
+  EXPECT_FALSE(request.blocked_by_low);
+  EXPECT_FALSE(request.blocked_by_high);
+}
+
+TEST_P(RelationshipContract, EachSideBlocksAndUnblocksOnItsOwn) {
+  const User a = create(email("mutual-a"));
+  const User b = create(email("mutual-b"));
+  const Relationship first = relate(a, b, RelationshipStatus::kBlocked);
+
+  // b blocks a too: both blocks stand, each listed by its own blocker.
+  RelationshipChange both{RelationshipStatus::kBlocked, b.id, true, true};
+  auto mutual = run_sync(store().update_relationship(first.id, first.version, both));
+  ASSERT_TRUE(mutual.has_value()) << to_string(mutual.error());
+  EXPECT_TRUE(mutual->blocked_by(a.id));
+  EXPECT_TRUE(mutual->blocked_by(b.id));
+  EXPECT_EQ(mutual->acted_by, b.id);
+  EXPECT_EQ(mutual->version, 2);
+  EXPECT_EQ(find(b.id, a.id), *mutual);
+  EXPECT_EQ(page(a, RelationshipView::kBlocked).items, std::vector{*mutual});
+  EXPECT_EQ(page(b, RelationshipView::kBlocked).items, std::vector{*mutual});
+
+  // a unblocks: b's block stays, and only b lists it.
+  const RelationshipChange a_lifts = change_to(*mutual, RelationshipStatus::kBlocked, b.id);
+  auto lifted = run_sync(store().update_relationship(mutual->id, mutual->version, a_lifts));
+  ASSERT_TRUE(lifted.has_value()) << to_string(lifted.error());
+  EXPECT_FALSE(lifted->blocked_by(a.id));
+  EXPECT_TRUE(lifted->blocked_by(b.id));
+  EXPECT_EQ(lifted->status, RelationshipStatus::kBlocked);
+  EXPECT_EQ(find(a.id, b.id), *lifted);
+  EXPECT_TRUE(page(a, RelationshipView::kBlocked).items.empty());
+  EXPECT_EQ(page(b, RelationshipView::kBlocked).items, std::vector{*lifted});
+
+  // Leaving the block for a friendship clears both flags.
+  const Relationship friends = update(*lifted, RelationshipStatus::kFriends, b.id);
+  EXPECT_FALSE(friends.blocked_by_low);
+  EXPECT_FALSE(friends.blocked_by_high);
+  EXPECT_TRUE(page(b, RelationshipView::kBlocked).items.empty());
+}
+
+TEST_P(RelationshipContract, AChangeWhoseBlocksDisagreeWithItsStatusIsRefused) {
+  const User a = create(email("badblock-a"));
+  const User b = create(email("badblock-b"));
+  const Relationship created = relate(a, b);
+  const std::vector<RelationshipChange> wrong = {
+      {RelationshipStatus::kBlocked, a.id, false, false},
+      {RelationshipStatus::kFriends, b.id, true, false},
+      {RelationshipStatus::kPending, a.id, false, true},
+  };
+  for (const auto& change : wrong) {
+    auto refused = run_sync(store().update_relationship(created.id, created.version, change));
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error(), StoreError::kInternal);
+  }
+  EXPECT_EQ(find(a.id, b.id), created);
 }
 
 TEST_P(RelationshipContract, EveryViewPagesInIdOrderFromEitherSideOfThePairs) {

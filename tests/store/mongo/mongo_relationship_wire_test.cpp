@@ -102,7 +102,7 @@ TEST_F(MongoRelationshipWire, CreatesOneDocumentInCanonicalOrderBetweenExistingU
   EXPECT_EQ(utf8_at(insert.get(), "insert"), "relationships");
   EXPECT_EQ(keys_at(insert.get(), "documents.0"),
             (std::vector<std::string>{"_id", "userLow", "userHigh", "status", "actedBy", "version",
-                                      "createdAt", "updatedAt"}));
+                                      "createdAt", "updatedAt", "blockedByLow", "blockedByHigh"}));
   EXPECT_EQ(oid_at(insert.get(), "documents.0._id"), result->id);
   EXPECT_EQ(oid_at(insert.get(), "documents.0.userLow"), pair.low);
   EXPECT_EQ(oid_at(insert.get(), "documents.0.userHigh"), pair.high);
@@ -113,6 +113,9 @@ TEST_F(MongoRelationshipWire, CreatesOneDocumentInCanonicalOrderBetweenExistingU
   ASSERT_EQ(type_at(insert.get(), "documents.0.createdAt"), BSON_TYPE_DATE_TIME);
   EXPECT_EQ(date_at(insert.get(), "documents.0.createdAt"),
             date_at(insert.get(), "documents.0.updatedAt"));
+  ASSERT_EQ(type_at(insert.get(), "documents.0.blockedByLow"), BSON_TYPE_BOOL);
+  EXPECT_FALSE(bool_at(insert.get(), "documents.0.blockedByLow"));
+  EXPECT_FALSE(bool_at(insert.get(), "documents.0.blockedByHigh"));
   EXPECT_EQ(result->user_low, pair.low);
   EXPECT_EQ(result->user_high, pair.high);
   EXPECT_EQ(result->acted_by, pair.high);
@@ -178,7 +181,7 @@ TEST_F(MongoRelationshipWire, UpdatesWithOneCompareAndSetFindAndModifyOnTheVersi
   ASSERT_NE(store_, nullptr);
   const Pair pair = new_pair();
   const std::string id = new_object_id();
-  RelationshipChange change{RelationshipStatus::kFriends, pair.high};
+  RelationshipChange change{RelationshipStatus::kBlocked, pair.high, true, true};
   auto updated = start(store_->update_relationship(id, 3, change));
 
   BsonPtr modify = expect_command("findAndModify");
@@ -192,22 +195,26 @@ TEST_F(MongoRelationshipWire, UpdatesWithOneCompareAndSetFindAndModifyOnTheVersi
   EXPECT_EQ(oid_at(modify.get(), "query.$or.1.userHigh"), pair.high);
   EXPECT_EQ(keys_at(modify.get(), "update"), (std::vector<std::string>{"$set", "$inc"}));
   EXPECT_EQ(keys_at(modify.get(), "update.$set"),
-            (std::vector<std::string>{"status", "actedBy", "updatedAt"}));
-  EXPECT_EQ(utf8_at(modify.get(), "update.$set.status"), "friends");
+            (std::vector<std::string>{"status", "actedBy", "updatedAt", "blockedByLow", "blockedByHigh"}));
+  EXPECT_EQ(utf8_at(modify.get(), "update.$set.status"), "blocked");
+  EXPECT_TRUE(bool_at(modify.get(), "update.$set.blockedByLow"));
+  EXPECT_TRUE(bool_at(modify.get(), "update.$set.blockedByHigh"));
   EXPECT_EQ(oid_at(modify.get(), "update.$set.actedBy"), pair.high);
   EXPECT_EQ(type_at(modify.get(), "update.$set.updatedAt"), BSON_TYPE_DATE_TIME);
   ASSERT_EQ(type_at(modify.get(), "update.$inc.version"), BSON_TYPE_INT64);
   EXPECT_EQ(number_at(modify.get(), "update.$inc.version"), 1);
   EXPECT_TRUE(bool_at(modify.get(), "new"));
   mock_.reply(R"({"lastErrorObject": {"n": 1, "updatedExisting": true}, "value": )" +
-              relationship_document(id, pair.low, pair.high, "friends", pair.high, 4,
-                                    R"(, "dialogId": "dialog-9")") +
+              relationship_document(id, pair.low, pair.high, "blocked", pair.high, 4,
+                                    R"(, "dialogId": "dialog-9", "blockedByLow": true, "blockedByHigh": true)") +
               R"(, "ok": 1})");
   auto result = updated.get();
   ASSERT_TRUE(result.has_value()) << to_string(result.error());
   EXPECT_EQ(result->id, id);
   EXPECT_EQ(result->version, 4);
-  EXPECT_EQ(result->status, RelationshipStatus::kFriends);
+  EXPECT_EQ(result->status, RelationshipStatus::kBlocked);
+  EXPECT_TRUE(result->blocked_by_low);
+  EXPECT_TRUE(result->blocked_by_high);
   EXPECT_EQ(result->acted_by, pair.high);
   EXPECT_EQ(result->dialog_id, "dialog-9");
   EXPECT_EQ(result->updated_at,
@@ -219,7 +226,7 @@ TEST_F(MongoRelationshipWire, AStaleVersionIsAConflictAndAGoneDocumentNotFound) 
   ASSERT_NE(store_, nullptr);
   const Pair pair = new_pair();
   const std::string id = new_object_id();
-  RelationshipChange change{RelationshipStatus::kBlocked, pair.low};
+  RelationshipChange change{RelationshipStatus::kBlocked, pair.low, true, false};
 
   auto stale = start(store_->update_relationship(id, 1, change));
   expect_command("findAndModify");
@@ -326,20 +333,57 @@ TEST_F(MongoRelationshipWire, ListsEitherSideOfThePairsAfterTheCursorInIdOrder) 
   EXPECT_EQ(page->items[1].id, ids[1]);
   EXPECT_EQ(page->next_after_id, ids[1]);
 
-  // Blocked: only those this user blocked.
+  // Blocked: only those this user blocked, by this side's flag, or in a document
+  // older than the flags by actedBy.
   RelationshipQuery blocked{me, RelationshipView::kBlocked, std::nullopt, 5};
   auto listing = start(store_->list_relationships(blocked));
   BsonPtr second = expect_command("find");
   ASSERT_NE(second, nullptr);
-  EXPECT_EQ(keys_at(second.get(), "filter"),
-            (std::vector<std::string>{"$or", "status", "actedBy"}));
+  EXPECT_EQ(keys_at(second.get(), "filter"), (std::vector<std::string>{"$or", "status"}));
   EXPECT_EQ(utf8_at(second.get(), "filter.status"), "blocked");
-  EXPECT_EQ(oid_at(second.get(), "filter.actedBy"), me);
+  EXPECT_EQ(keys_at(second.get(), "filter.$or.0"), (std::vector<std::string>{"userLow", "$or"}));
+  EXPECT_EQ(oid_at(second.get(), "filter.$or.0.userLow"), me);
+  EXPECT_TRUE(bool_at(second.get(), "filter.$or.0.$or.0.blockedByLow"));
+  EXPECT_FALSE(bool_at(second.get(), "filter.$or.0.$or.1.blockedByLow.$exists"));
+  EXPECT_EQ(oid_at(second.get(), "filter.$or.0.$or.1.actedBy"), me);
+  EXPECT_EQ(oid_at(second.get(), "filter.$or.1.userHigh"), me);
+  EXPECT_TRUE(bool_at(second.get(), "filter.$or.1.$or.0.blockedByHigh"));
+  EXPECT_FALSE(bool_at(second.get(), "filter.$or.1.$or.1.blockedByHigh.$exists"));
+  EXPECT_EQ(oid_at(second.get(), "filter.$or.1.$or.1.actedBy"), me);
   mock_.reply(relationships_cursor_with(""));
   auto none = listing.get();
   ASSERT_TRUE(none.has_value());
   EXPECT_TRUE(none->items.empty());
   EXPECT_EQ(none->next_after_id, std::nullopt);
+}
+
+TEST_F(MongoRelationshipWire, ReadsEachSidesBlockAndADocumentOlderThanTheFlagsAsActedBysBlock) {
+  open_store();
+  ASSERT_NE(store_, nullptr);
+  const Pair pair = new_pair();
+  const std::string old_id = new_object_id();
+  const std::string mutual_id = new_object_id();
+  const std::string request_id = new_object_id();
+  RelationshipQuery query{pair.high, RelationshipView::kFriends, std::nullopt, 5};
+  auto listed = start(store_->list_relationships(query));
+  expect_command("find");
+  mock_.reply(relationships_cursor_with(
+      relationship_document(old_id, pair.low, pair.high, "blocked", pair.high, 2) + ", " +
+      relationship_document(mutual_id, pair.low, pair.high, "blocked", pair.low, 3,
+                            R"(, "blockedByLow": true, "blockedByHigh": true)") +
+      ", " + relationship_document(request_id, pair.low, pair.high, "pending", pair.low, 1)));
+  auto page = listed.get();
+  ASSERT_TRUE(page.has_value()) << to_string(page.error());
+  ASSERT_EQ(page->items.size(), 3u);
+  const Relationship& old = page->items[0];  // written before the flags: actedBy's block
+  EXPECT_FALSE(old.blocked_by_low);
+  EXPECT_TRUE(old.blocked_by_high);
+  const Relationship& mutual = page->items[1];
+  EXPECT_TRUE(mutual.blocked_by_low);
+  EXPECT_TRUE(mutual.blocked_by_high);
+  const Relationship& request = page->items[2];
+  EXPECT_FALSE(request.blocked_by_low);
+  EXPECT_FALSE(request.blocked_by_high);
 }
 
 TEST_F(MongoRelationshipWire, ADocumentThisStoreDidNotWriteIsAnInternalError) {

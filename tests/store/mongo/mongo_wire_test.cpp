@@ -332,6 +332,7 @@ TEST_F(MongoWire, CreatesTheRefreshTokenIndexesAtStart) {
   EXPECT_TRUE(bool_at(command, "indexes.0.unique"));
   EXPECT_EQ(keys_at(command, "indexes.1.key"), std::vector<std::string>{"familyId"});
   EXPECT_EQ(keys_at(command, "indexes.2.key"), std::vector<std::string>{"userId"});
+  EXPECT_EQ(keys_at(command, "indexes.3.key"), std::vector<std::string>{"expiresAt"});
   EXPECT_EQ(type_at(command, "indexes.1.unique"), BSON_TYPE_EOD);
 }
 
@@ -542,6 +543,24 @@ TEST_F(MongoWire, ARotationThatRacedARevocationRevokesItsNewToken) {
   auto rotation = rotated.get();
   ASSERT_TRUE(rotation.has_value());
   EXPECT_EQ(rotation->outcome, RotationOutcome::kRotated);
+}
+
+TEST_F(MongoWire, PurgesExpiredRefreshTokensWithOneDeleteManyOnExpiresAt) {
+  open_store();
+  ASSERT_NE(store_, nullptr);
+  const auto before =
+      std::chrono::system_clock::time_point(std::chrono::milliseconds(1700000000000));
+  auto purged = start(store_->purge_refresh_tokens(before));
+  BsonPtr command = expect_command("delete");
+  ASSERT_NE(command, nullptr);
+  EXPECT_EQ(utf8_at(command.get(), "delete"), "refreshtokens");
+  EXPECT_EQ(keys_at(command.get(), "deletes.0.q"), std::vector<std::string>{"expiresAt"});
+  EXPECT_EQ(date_at(command.get(), "deletes.0.q.expiresAt.$lt"), 1700000000000);
+  EXPECT_EQ(number_at(command.get(), "deletes.0.limit"), 0);
+  mock_.reply(R"({"n": 3, "ok": 1})");
+  auto removed = purged.get();
+  ASSERT_TRUE(removed.has_value()) << to_string(removed.error());
+  EXPECT_EQ(*removed, 3u);
 }
 
 TEST_F(MongoWire, PresentingAUsedTokenRevokesItsFamily) {

@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "store/contract/stores.hpp"
+#include "store/postgres/migrations.hpp"
 #include "store/postgres/postgres_env.hpp"
 #include "store/run_sync.hpp"
 
@@ -90,7 +91,9 @@ TEST(PostgresUserStore, RecordsItsMigrationsInTheDatabaseAndAppliesThemOnce) {
     ASSERT_TRUE(healthy.has_value());
   }
   EXPECT_EQ(query_column(url, "SELECT version || ' ' || name FROM schema_migrations"),
-            (std::vector<std::string>{"1 create users", "2 account lifecycle", "3 relationships"}));
+            (std::vector<std::string>{"1 create users", "2 account lifecycle", "3 relationships",
+                                      "4 one block per side",
+                                      "5 refresh token expiry index"}));
   EXPECT_EQ(
       query_column(url, "SELECT indexdef FROM pg_indexes WHERE indexname = 'users_email_lower'"),
       std::vector<std::string>{
@@ -103,6 +106,16 @@ void exec(const std::string& url, const std::string& sql) {
   ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
   PGresult* result = PQexec(conn, sql.c_str());
   EXPECT_EQ(PQresultStatus(result), PGRES_COMMAND_OK) << PQresultErrorMessage(result);
+  PQclear(result);
+  PQfinish(conn);
+}
+
+/// Runs a statement the database must refuse.
+void exec_fails(const std::string& url, const std::string& sql) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
+  PGresult* result = PQexec(conn, sql.c_str());
+  EXPECT_EQ(PQresultStatus(result), PGRES_FATAL_ERROR) << sql;
   PQclear(result);
   PQfinish(conn);
 }
@@ -156,9 +169,81 @@ TEST(PostgresUserStore, UpgradesADatabaseOfSchemaVersionOneAndReadsOldRowsWithDe
     std::vector<std::string> roles = {"admin", "support"};
     ASSERT_TRUE(run_sync((*store)->set_roles(old.id, roles)).has_value());
     EXPECT_EQ(query_column(old_url, "SELECT version::text FROM schema_migrations ORDER BY 1"),
-              (std::vector<std::string>{"1", "2", "3"}));
+              (std::vector<std::string>{"1", "2", "3", "4", "5"}));
     EXPECT_EQ(query_column(old_url, "SELECT roles::text FROM users"),
               std::vector<std::string>{"{admin,support}"});
+  }
+  exec(url, "DROP DATABASE " + name + " WITH (FORCE)");
+}
+
+TEST(PostgresUserStore, MigrationFourMakesEachStoredBlockItsBlockersOwn) {
+  const std::string url = postgres_url();
+  if (url.empty()) {
+    GTEST_SKIP() << kNoPostgres;
+  }
+  const std::string name = "cubeauth_blocks_" + unique_token();
+  exec(url, "CREATE DATABASE " + name);
+  const std::string old_url = with_database(url, name);
+  // The database as migration 3 left it: a block by the low user, one by the high
+  // user, and a request.
+  std::string schema =
+      "CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL,"
+      "  applied_at timestamptz NOT NULL DEFAULT now());";
+  for (const auto& migration : postgres::migrations()) {
+    if (migration.version <= 3) {
+      schema += std::string(migration.sql) + "INSERT INTO schema_migrations (version, name) VALUES (" +
+                std::to_string(migration.version) + ", '" + std::string(migration.name) + "');";
+    }
+  }
+  exec(old_url, schema);
+  exec(old_url,
+       "INSERT INTO users (id, email, first_name, last_name, password_hash, created_at,"
+       "  updated_at) VALUES"
+       "  ('5f5e1000aaaaaaaaaaaaaaa1', 'a@example.com', 'A', 'A', 'h', now(), now()),"
+       "  ('5f5e1000aaaaaaaaaaaaaaa2', 'b@example.com', 'B', 'B', 'h', now(), now()),"
+       "  ('5f5e1000aaaaaaaaaaaaaaa3', 'c@example.com', 'C', 'C', 'h', now(), now());"
+       "INSERT INTO relationships (id, user_low, user_high, status, acted_by, version,"
+       "  created_at, updated_at) VALUES"
+       "  ('5f5e1000cccccccccccccc12', '5f5e1000aaaaaaaaaaaaaaa1', '5f5e1000aaaaaaaaaaaaaaa2',"
+       "   'blocked', '5f5e1000aaaaaaaaaaaaaaa1', 2, now(), now()),"
+       "  ('5f5e1000cccccccccccccc13', '5f5e1000aaaaaaaaaaaaaaa1', '5f5e1000aaaaaaaaaaaaaaa3',"
+       "   'blocked', '5f5e1000aaaaaaaaaaaaaaa3', 1, now(), now()),"
+       "  ('5f5e1000cccccccccccccc23', '5f5e1000aaaaaaaaaaaaaaa2', '5f5e1000aaaaaaaaaaaaaaa3',"
+       "   'pending', '5f5e1000aaaaaaaaaaaaaaa2', 1, now(), now());");
+  {
+    auto store = open_postgres_store({old_url});
+    ASSERT_TRUE(store.has_value()) << store.error();
+    auto low_blocked =
+        run_sync((*store)->find_relationship("5f5e1000aaaaaaaaaaaaaaa1", "5f5e1000aaaaaaaaaaaaaaa2"));
+    ASSERT_TRUE(low_blocked.has_value() && low_blocked->has_value());
+    EXPECT_TRUE((*low_blocked)->blocked_by_low);
+    EXPECT_FALSE((*low_blocked)->blocked_by_high);
+    EXPECT_EQ((*low_blocked)->version, 2);
+    auto high_blocked =
+        run_sync((*store)->find_relationship("5f5e1000aaaaaaaaaaaaaaa1", "5f5e1000aaaaaaaaaaaaaaa3"));
+    ASSERT_TRUE(high_blocked.has_value() && high_blocked->has_value());
+    EXPECT_FALSE((*high_blocked)->blocked_by_low);
+    EXPECT_TRUE((*high_blocked)->blocked_by_high);
+    auto request =
+        run_sync((*store)->find_relationship("5f5e1000aaaaaaaaaaaaaaa2", "5f5e1000aaaaaaaaaaaaaaa3"));
+    ASSERT_TRUE(request.has_value() && request->has_value());
+    EXPECT_FALSE((*request)->blocked_by_low);
+    EXPECT_FALSE((*request)->blocked_by_high);
+    auto blocked_by = [&](const char* user) {
+      RelationshipQuery query{user, RelationshipView::kBlocked, std::nullopt, 10};
+      auto page = run_sync((*store)->list_relationships(query));
+      std::vector<std::string> ids;
+      for (const auto& relationship : page->items) {
+        ids.push_back(relationship.id);
+      }
+      return ids;
+    };
+    EXPECT_EQ(blocked_by("5f5e1000aaaaaaaaaaaaaaa1"), std::vector<std::string>{"5f5e1000cccccccccccccc12"});
+    EXPECT_EQ(blocked_by("5f5e1000aaaaaaaaaaaaaaa3"), std::vector<std::string>{"5f5e1000cccccccccccccc13"});
+    EXPECT_TRUE(blocked_by("5f5e1000aaaaaaaaaaaaaaa2").empty());
+    // The table refuses a status and blocks that disagree.
+    exec_fails(old_url,
+               "UPDATE relationships SET blocked_by_low = false WHERE id = '5f5e1000cccccccccccccc12'");
   }
   exec(url, "DROP DATABASE " + name + " WITH (FORCE)");
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "store/run_sync.hpp"
+#include "store/sqlite/migrations.hpp"
 #include "store/temp_dir.hpp"
 
 namespace cubeauth::store::testing {
@@ -56,7 +57,9 @@ TEST(SqliteUserStore, PutsTheFileInWalModeAndRecordsItsMigrationsOnce) {
   }
   EXPECT_EQ(query_column(options.path, "PRAGMA journal_mode"), std::vector<std::string>{"wal"});
   EXPECT_EQ(query_column(options.path, "SELECT version || ' ' || name FROM schema_migrations"),
-            (std::vector<std::string>{"1 create users", "2 account lifecycle", "3 relationships"}));
+            (std::vector<std::string>{"1 create users", "2 account lifecycle", "3 relationships",
+                                      "4 one block per side",
+                                      "5 refresh token expiry index"}));
   EXPECT_EQ(
       query_column(options.path, "SELECT sql FROM sqlite_master WHERE name = 'users_email_lower'"),
       std::vector<std::string>{"CREATE UNIQUE INDEX users_email_lower ON users (lower(email))"});
@@ -108,13 +111,13 @@ TEST(SqliteUserStore, ListsRelationshipsFromEitherSideThroughTheirIndexesWithout
   auto store = open_sqlite_store(options);
   ASSERT_TRUE(store.has_value()) << store.error();
   // The shape of the store's list_relationships: one arm per side of the pair.
-  auto side = [](const std::string& column) {
-    return "SELECT id, status, acted_by FROM relationships WHERE " + column +
+  auto side = [](const std::string& side) {
+    return "SELECT id, status, acted_by FROM relationships WHERE user_" + side +
            " = ?1 AND status = ?3 AND id > ?2 AND (?4 = 0 OR (?4 = 1 AND acted_by <> ?1)"
-           " OR (?4 = 2 AND acted_by = ?1))";
+           " OR (?4 = 2 AND acted_by = ?1) OR (?4 = 3 AND blocked_by_" +
+           side + " = 1))";
   };
-  const std::string list =
-      side("user_low") + " UNION ALL " + side("user_high") + " ORDER BY id LIMIT ?5";
+  const std::string list = side("low") + " UNION ALL " + side("high") + " ORDER BY id LIMIT ?5";
   const std::string listed = plan_of(options.path, list);
   EXPECT_NE(listed.find("MERGE (UNION ALL)"), std::string::npos) << listed;
   EXPECT_NE(listed.find("USING INDEX relationships_low (user_low=? AND status=? AND id>?)"),
@@ -171,7 +174,7 @@ TEST(SqliteUserStore, UpgradesADatabaseOfSchemaVersionOneAndReadsOldRowsWithDefa
   std::vector<std::string> roles = {"admin"};
   ASSERT_TRUE(run_sync((*store)->set_roles(old.id, roles)).has_value());
   EXPECT_EQ(query_column(options.path, "SELECT version FROM schema_migrations ORDER BY version"),
-            (std::vector<std::string>{"1", "2", "3"}));
+            (std::vector<std::string>{"1", "2", "3", "4", "5"}));
   EXPECT_EQ(query_column(options.path, "SELECT roles FROM users"),
             std::vector<std::string>{"admin"});
   // And befriend a new one (migration 3).
@@ -182,6 +185,67 @@ TEST(SqliteUserStore, UpgradesADatabaseOfSchemaVersionOneAndReadsOldRowsWithDefa
   auto related = run_sync((*store)->create_relationship(request));
   ASSERT_TRUE(related.has_value()) << to_string(related.error());
   EXPECT_EQ(related->user_low, old.id);
+}
+
+TEST(SqliteUserStore, MigrationFourMakesEachStoredBlockItsBlockersOwn) {
+  TempDir dir;
+  SqliteOptions options;
+  options.path = dir.path() / "users.db";
+  // The file as migration 3 left it: a block by the low user, one by the high user,
+  // and a request.
+  std::string schema =
+      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY NOT NULL,"
+      "  name TEXT NOT NULL, applied_at INTEGER NOT NULL);";
+  for (const auto& migration : sqlite::migrations()) {
+    if (migration.version <= 3) {
+      schema += std::string(migration.sql) + "INSERT INTO schema_migrations VALUES (" +
+                std::to_string(migration.version) + ", '" + std::string(migration.name) + "', 0);";
+    }
+  }
+  exec(options.path, schema.c_str());
+  exec(options.path,
+       "INSERT INTO users (id, email, first_name, last_name, password_hash, created_at,"
+       "  updated_at) VALUES"
+       "  ('5f5e1000aaaaaaaaaaaaaaa1', 'a@example.com', 'A', 'A', 'h', 0, 0),"
+       "  ('5f5e1000aaaaaaaaaaaaaaa2', 'b@example.com', 'B', 'B', 'h', 0, 0),"
+       "  ('5f5e1000aaaaaaaaaaaaaaa3', 'c@example.com', 'C', 'C', 'h', 0, 0);"
+       "INSERT INTO relationships (id, user_low, user_high, status, acted_by, version,"
+       "  created_at, updated_at) VALUES"
+       "  ('5f5e1000cccccccccccccc12', '5f5e1000aaaaaaaaaaaaaaa1', '5f5e1000aaaaaaaaaaaaaaa2',"
+       "   'blocked', '5f5e1000aaaaaaaaaaaaaaa1', 2, 0, 0),"
+       "  ('5f5e1000cccccccccccccc13', '5f5e1000aaaaaaaaaaaaaaa1', '5f5e1000aaaaaaaaaaaaaaa3',"
+       "   'blocked', '5f5e1000aaaaaaaaaaaaaaa3', 1, 0, 0),"
+       "  ('5f5e1000cccccccccccccc23', '5f5e1000aaaaaaaaaaaaaaa2', '5f5e1000aaaaaaaaaaaaaaa3',"
+       "   'pending', '5f5e1000aaaaaaaaaaaaaaa2', 1, 0, 0);");
+
+  auto store = open_sqlite_store(options);
+  ASSERT_TRUE(store.has_value()) << store.error();
+  auto low_blocked = run_sync((*store)->find_relationship("5f5e1000aaaaaaaaaaaaaaa1", "5f5e1000aaaaaaaaaaaaaaa2"));
+  ASSERT_TRUE(low_blocked.has_value() && low_blocked->has_value());
+  EXPECT_TRUE((*low_blocked)->blocked_by_low);
+  EXPECT_FALSE((*low_blocked)->blocked_by_high);
+  EXPECT_EQ((*low_blocked)->version, 2);
+  auto high_blocked = run_sync((*store)->find_relationship("5f5e1000aaaaaaaaaaaaaaa1", "5f5e1000aaaaaaaaaaaaaaa3"));
+  ASSERT_TRUE(high_blocked.has_value() && high_blocked->has_value());
+  EXPECT_FALSE((*high_blocked)->blocked_by_low);
+  EXPECT_TRUE((*high_blocked)->blocked_by_high);
+  auto request = run_sync((*store)->find_relationship("5f5e1000aaaaaaaaaaaaaaa2", "5f5e1000aaaaaaaaaaaaaaa3"));
+  ASSERT_TRUE(request.has_value() && request->has_value());
+  EXPECT_FALSE((*request)->blocked_by_low);
+  EXPECT_FALSE((*request)->blocked_by_high);
+  // Each blocker lists their own block; the blocked users list none.
+  auto blocked_by = [&](const char* user) {
+    RelationshipQuery query{user, RelationshipView::kBlocked, std::nullopt, 10};
+    auto page = run_sync((*store)->list_relationships(query));
+    std::vector<std::string> ids;
+    for (const auto& relationship : page->items) {
+      ids.push_back(relationship.id);
+    }
+    return ids;
+  };
+  EXPECT_EQ(blocked_by("5f5e1000aaaaaaaaaaaaaaa1"), std::vector<std::string>{"5f5e1000cccccccccccccc12"});
+  EXPECT_EQ(blocked_by("5f5e1000aaaaaaaaaaaaaaa3"), std::vector<std::string>{"5f5e1000cccccccccccccc13"});
+  EXPECT_TRUE(blocked_by("5f5e1000aaaaaaaaaaaaaaa2").empty());
 }
 
 TEST(SqliteUserStore, RefusesADatabaseMigratedByANewerCubeauth) {

@@ -151,6 +151,11 @@ class InMemoryUserStore final : public UserStore {
     co_return revoke_user(user_id);
   }
 
+  boost::asio::awaitable<Result<std::size_t, StoreError>> purge_refresh_tokens(
+      std::chrono::system_clock::time_point expired_before) override {
+    co_return purge_tokens(expired_before);
+  }
+
   /// How many refresh tokens are stored (used, revoked and expired ones included).
   std::size_t refresh_token_count() const {
     std::lock_guard lock(mutex_);
@@ -460,6 +465,21 @@ class InMemoryUserStore final : public UserStore {
     return {};
   }
 
+  Result<std::size_t, StoreError> purge_tokens(std::chrono::system_clock::time_point before) {
+    std::lock_guard lock(mutex_);
+    if (auto error = next_failure()) {
+      return unexpected(*error);
+    }
+    const std::size_t removed =
+        std::erase_if(tokens_, [&](const auto& entry) { return entry.second.expires_at < before; });
+    std::erase_if(families_, [&](const auto& family) {
+      return std::none_of(tokens_.begin(), tokens_.end(), [&](const auto& token) {
+        return token.second.family_id == family.first;
+      });
+    });
+    return removed;
+  }
+
   // --- relationships ---
 
   Relationship* relationship_by_id(const std::string& id) {
@@ -514,6 +534,8 @@ class InMemoryUserStore final : public UserStore {
     relationship.user_high = std::move(pair->user_high);
     relationship.status = input.status;
     relationship.acted_by = std::move(pair->acted_by);
+    relationship.blocked_by_low = pair->blocked_by_low;
+    relationship.blocked_by_high = pair->blocked_by_high;
     relationship.version = 1;
     relationships_[relationship.id] = relationship;
     return relationship;
@@ -524,6 +546,9 @@ class InMemoryUserStore final : public UserStore {
     std::lock_guard lock(mutex_);
     if (auto error = next_failure()) {
       return unexpected(*error);
+    }
+    if (!is_consistent(change)) {
+      return unexpected(StoreError::kInternal);
     }
     Relationship* found = relationship_by_id(id);
     if (found == nullptr) {
@@ -539,6 +564,8 @@ class InMemoryUserStore final : public UserStore {
     }
     found->status = change.status;
     found->acted_by = actor;
+    found->blocked_by_low = change.blocked_by_low;
+    found->blocked_by_high = change.blocked_by_high;
     found->version += 1;
     found->updated_at = now();
     return *found;
@@ -591,7 +618,7 @@ class InMemoryUserStore final : public UserStore {
       case RelationshipView::kOutgoing:
         return relationship.status == RelationshipStatus::kPending && relationship.acted_by == user;
       case RelationshipView::kBlocked:
-        return relationship.status == RelationshipStatus::kBlocked && relationship.acted_by == user;
+        return relationship.status == RelationshipStatus::kBlocked && relationship.blocked_by(user);
     }
     return false;
   }
