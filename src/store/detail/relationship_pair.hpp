@@ -63,4 +63,21 @@ inline std::optional<std::pair<std::string, std::string>> ordered_ids(std::strin
   return std::pair{std::move(low), std::move(high)};
 }
 
+/// What set_relationship_dialog answers when its conditional update changed nothing, from
+/// the pair as it is now (`found`: its read back by id): gone (kNotFound), not friends
+/// (kConflict), or friends whose dialog was recorded first (that record).
+inline Result<Relationship, StoreError> unchanged_dialog_outcome(
+    Result<std::optional<Relationship>, StoreError> found) {
+  if (!found) {
+    return unexpected(found.error());
+  }
+  if (!*found) {
+    return unexpected(StoreError::kNotFound);
+  }
+  if ((*found)->status != RelationshipStatus::kFriends) {
+    return unexpected(StoreError::kConflict);
+  }
+  return std::move(**found);
+}
+
 }  // namespace cubeauth::store::detail

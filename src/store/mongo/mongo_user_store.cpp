@@ -781,17 +781,7 @@ class MongoUserStore final : public UserStore {
         return std::move(**changed);
       }
       // Nothing changed: gone, not friends, or a dialog recorded first (then that one).
-      auto stored = relationship_by_id(client, id);
-      if (!stored) {
-        return unexpected(stored.error());
-      }
-      if (!*stored) {
-        return unexpected(StoreError::kNotFound);
-      }
-      if ((*stored)->status != RelationshipStatus::kFriends) {
-        return unexpected(StoreError::kConflict);
-      }
-      return std::move(**stored);
+      return detail::unchanged_dialog_outcome(relationship_by_id(client, id));
     };
     co_return co_await run(std::move(work));
   }

@@ -862,17 +862,7 @@ class PostgresUserStore final : public UserStore {
         return read_relationship(result, 0);
       }
       // Nothing changed: gone, not friends, or a dialog recorded first (then that one).
-      auto stored = find_by_relationship_id(connection, parameters[0]);
-      if (!stored) {
-        return unexpected(stored.error());
-      }
-      if (!*stored) {
-        return unexpected(StoreError::kNotFound);
-      }
-      if ((*stored)->status != RelationshipStatus::kFriends) {
-        return unexpected(StoreError::kConflict);
-      }
-      return std::move(**stored);
+      return detail::unchanged_dialog_outcome(find_by_relationship_id(connection, parameters[0]));
     };
     co_return co_await with_connection(std::move(work));
   }

@@ -990,17 +990,7 @@ class SqliteUserStore final : public UserStore {
         }
       }
       // Nothing changed: gone, not friends, or a dialog recorded first (then that one).
-      auto stored = find_relationship_by_id(connection, id);
-      if (!stored) {
-        return unexpected(stored.error());
-      }
-      if (!*stored) {
-        return unexpected(StoreError::kNotFound);
-      }
-      if ((*stored)->status != RelationshipStatus::kFriends) {
-        return unexpected(StoreError::kConflict);
-      }
-      return std::move(**stored);
+      return detail::unchanged_dialog_outcome(find_relationship_by_id(connection, id));
     };
     co_return co_await with_connection(std::move(work));
   }
