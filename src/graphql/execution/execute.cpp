@@ -233,11 +233,13 @@ class Executor {
     // The response lives in one arena: many small objects and strings, all freed together.
     // The storage_ptr does not own it (the Response's `arena` does): no reference count per
     // value, and destroying the data is free instead of a walk over every value.
+    // The root value itself lives in the arena too, so the Response's pointer to it can own
+    // the arena (no allocation of its own); nothing in the arena needs destroying.
     arena_ = make_response_arena();
-    // Constructed, not assigned: a moved-in value would keep the default storage of the target.
-    data_.emplace(json::storage_ptr(arena_.get()));
+    data_ = ::new (arena_->allocate(sizeof(json::value), alignof(json::value)))
+        json::value(json::storage_ptr(arena_.get()));
     data_->emplace_object() = make_shape(root_groups_);
-    root_frame_.slot = &*data_;
+    root_frame_.slot = data_;
     run_root_fields();
     return pending_.empty();
   }
@@ -262,8 +264,7 @@ class Executor {
 
   Response take() {
     if (started_execution_) {
-      response_.arena = arena_;
-      response_.data = std::move(*data_);
+      response_.data = std::shared_ptr<const json::value>(arena_, data_);
     }
     response_.errors.insert(response_.errors.end(), std::make_move_iterator(errors_.begin()),
                             std::make_move_iterator(errors_.end()));
@@ -319,7 +320,7 @@ class Executor {
         }
       }
       error.path = {*group.key};
-      out.response.data.emplace(nullptr);
+      out.response.data = std::make_shared<const json::value>(nullptr);
       out.response.errors.push_back(std::move(error));
       return std::move(out);
     };
@@ -897,7 +898,7 @@ class Executor {
   std::size_t next_root_ = 0;
   std::size_t next_root_key_ = 0;
   std::shared_ptr<json::monotonic_resource> arena_;  // before everything that may use it
-  std::optional<json::value> data_;
+  json::value* data_ = nullptr;                      // in the arena
   Frame root_frame_;
 
   struct CacheKey {

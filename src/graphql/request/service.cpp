@@ -30,7 +30,7 @@ std::optional<Response> remembered(const PreparedDocument& prepared,
 void remember(const PreparedDocument& prepared, std::string_view operation_name,
               const boost::json::object& variables, const Response& response) {
   if (prepared.introspection_only && response.errors.empty() && response.data) {
-    prepared.answers.remember(operation_name, variables, *response.data);
+    prepared.answers.remember(operation_name, variables, response.data);
   }
 }
 
