@@ -3,10 +3,6 @@
 // its document while the cache evicts it.
 #pragma once
 
-#include "graphql/error/graphql_error.hpp"
-#include "graphql/language/ast.hpp"
-#include "graphql/request/introspection_answers.hpp"
-
 #include <cstddef>
 #include <list>
 #include <memory>
@@ -16,12 +12,19 @@
 #include <unordered_map>
 #include <vector>
 
+#include "graphql/error/graphql_error.hpp"
+#include "graphql/execution/execute.hpp"
+#include "graphql/language/ast.hpp"
+#include "graphql/request/introspection_answers.hpp"
+
 namespace cubeauth::graphql {
 
 /// A query text after parsing, validation and limit checks.
 struct PreparedDocument {
   ast::Document document;
   std::vector<GraphQLError> errors;  // non-empty: the request fails with these
+  /// Its fields collected once for every execution (plan_execution); null when not planned.
+  std::shared_ptr<const ExecutionPlan> plan;
   /// Reads only the schema (is_introspection_only): answers are remembered in `answers`.
   bool introspection_only = false;
   mutable IntrospectionAnswers answers;

@@ -265,6 +265,69 @@ TEST_F(ExecuteTest, ResolvesAbstractTypesByTypename) {
             R"({"__typename":"User","id":"u"},null]}})");
 }
 
+/// The response of `text` executed with plan_execution's plan; fails the test when the plan
+/// is missing or when the response differs from an execution without it.
+std::string run_planned(const Schema& schema, std::string_view text,
+                        std::string_view variables_json = "{}") {
+  auto document = parse(text);
+  EXPECT_TRUE(document) << text;
+  if (!document) {
+    return {};
+  }
+  const json::object variables = json::parse(variables_json).as_object();
+  const json::value root;
+  auto plan = plan_execution(schema, *document);
+  EXPECT_NE(plan, nullptr) << text;
+  RequestContext context;
+  const std::string unplanned =
+      write_response(execute_blocking({schema, *document, "", variables, context, root}));
+  const std::string planned = write_response(
+      execute_blocking({schema, *document, "", variables, context, root, plan.get()}));
+  EXPECT_EQ(planned, unplanned) << text;
+  return planned;
+}
+
+TEST_F(ExecuteTest, APlannedExecutionAnswersLikeAnUnplannedOne) {
+  bind(*schema_, "Query.things", [](const ResolveParams&) -> ResolverResult {
+    return json::array{json::object{{"__typename", "Pet"}, {"id", "p"}, {"kind", "cat"}},
+                       json::object{{"__typename", "User"}, {"id", "u"}, {"name", "Bo"}}};
+  });
+  // Abstract types (a sub-selection planned per possible type), fragments merging into one
+  // key, literal @skip/@include, and arguments coerced once at planning.
+  EXPECT_EQ(run_planned(*schema_,
+                        "{ things { __typename ... on Pet { kind } ... on Node { id } "
+                        "...on User { name @skip(if: true) id } } }"),
+            R"({"data":{"things":[{"__typename":"Pet","kind":"cat","id":"p"},)"
+            R"({"__typename":"User","id":"u"}]}})");
+  EXPECT_EQ(run_planned(*schema_,
+                        "{ a: echo(text: \"x\", times: 2) echo user(id: \"1\") { ...F id "
+                        "best { id } } hello @include(if: false) } "
+                        "fragment F on User { name id friends { id } }"),
+            R"({"data":{"a":"xx","echo":"default","user":{"name":"Ann","id":"1","friends":[],)"
+            R"("best":null}}})");
+  EXPECT_EQ(run_planned(*schema_, "{ float(value: 2) list(values: 3) color(c: GREEN) }"),
+            R"({"data":{"float":2,"list":[3],"color":"GREEN"}})");
+  // An argument that fails coercion is not planned: the execution reports it at its field.
+  EXPECT_EQ(run_planned(*schema_, R"({ float(value: "two") hello })"),
+            R"({"errors":[{"message":"Argument \"value\" has invalid value \"two\".",)"
+            R"("locations":[{"line":1,"column":16}],"path":["float"]}],)"
+            R"("data":{"float":null,"hello":"world"}})");
+  // Variables still reach arguments of a planned document.
+  EXPECT_EQ(run_planned(*schema_, "query($t: String) { echo(text: $t) }", R"({"t":"hi"})"),
+            R"({"data":{"echo":"hi"}})");
+}
+
+TEST_F(ExecuteTest, DoesNotPlanADocumentWhoseSkipOrIncludeReadsAVariable) {
+  for (const char* text :
+       {"query($s: Boolean!) { hello @skip(if: $s) }",
+        "query($s: Boolean!) { ...F } fragment F on Query { hello @include(if: $s) }",
+        "query($s: Boolean!) { user(id: 1) { ... @skip(if: $s) { id } } }"}) {
+    auto document = parse(text);
+    ASSERT_TRUE(document) << text;
+    EXPECT_EQ(plan_execution(*schema_, *document), nullptr) << text;
+  }
+}
+
 TEST_F(ExecuteTest, ChoosesTheOperation) {
   const char* document = "query A { hello } query B { echo }";
   EXPECT_EQ(run(*schema_, document, "{}", {}, nullptr, "B"), R"({"data":{"echo":"default"}})");
