@@ -63,7 +63,8 @@ std::shared_ptr<const PreparedDocument> Service::prepare(std::string_view query)
     }
     // Remembering answers and planning are worth it only for documents the cache keeps.
     if (options_.cache_entries > 0 && prepared->errors.empty()) {
-      prepared->introspection_only = is_introspection_only(prepared->document);
+      prepared->introspection_only =
+          options_.remember_introspection_answers && is_introspection_only(prepared->document);
       prepared->plan = plan_execution(*schema_, prepared->document);
     }
   }
