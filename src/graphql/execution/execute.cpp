@@ -373,9 +373,11 @@ class ExecutionPlan {
   }
 
  private:
-  // An abstract field is planned for each of its possible types: past this many groups in all
-  // (a large union in a deep document), the rest is left to the executor.
-  static constexpr std::size_t kMaxGroups = 4096;
+  // An abstract field is planned for each of its possible types, so a plan could outgrow its
+  // document (a large union in a deep document). Past this many groups (about the default
+  // limit on fields per operation; a few hundred KB at most, kept per cached document) the
+  // rest is left to the executor.
+  static constexpr std::size_t kMaxGroups = 2048;
 
   void plan(GroupedFields& groups) {
     groups.shape.emplace(make_shape(groups, json::storage_ptr()));
@@ -858,7 +860,7 @@ class Executor {
     if (inner->is_leaf_type()) {
       if (is_serialized_leaf(*named, value)) {
         if (owned != nullptr) {
-          slot.swap(*owned);  // no copy when the resolver used the response's storage
+          slot = std::move(*owned);  // no copy when the resolver used the response's storage
         } else {
           slot = value;
         }

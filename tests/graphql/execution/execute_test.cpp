@@ -317,6 +317,28 @@ TEST_F(ExecuteTest, APlannedExecutionAnswersLikeAnUnplannedOne) {
             R"({"data":{"echo":"hi"}})");
 }
 
+TEST(ExecutePlan, LeavesWhatIsPastItsSizeLimitToTheExecutor) {
+  // 60 types behind one interface, three levels deep: 60 + 3,600 + ... planned groups, past the
+  // plan's limit, so the deepest sub-selections are collected during execution instead.
+  std::string sdl = "type Query { node: Node } interface Node { id: ID! next: Node }";
+  for (int i = 0; i < 60; ++i) {
+    sdl += " type T" + std::to_string(i) + " implements Node { id: ID! next: Node }";
+  }
+  auto schema = make_schema(sdl);
+  ASSERT_TRUE(schema);
+  bind(*schema, "Query.node", [](const ResolveParams&) -> ResolverResult {
+    return json::object{
+        {"__typename", "T7"},
+        {"id", "a"},
+        {"next", json::object{{"__typename", "T59"},
+                              {"id", "b"},
+                              {"next", json::object{{"__typename", "T0"}, {"id", "c"}}}}}};
+  });
+  EXPECT_EQ(run_planned(*schema, "{ node { id next { __typename id next { id next { id } } } } }"),
+            R"({"data":{"node":{"id":"a","next":{"__typename":"T59","id":"b",)"
+            R"("next":{"id":"c","next":null}}}}})");
+}
+
 TEST_F(ExecuteTest, DoesNotPlanADocumentWhoseSkipOrIncludeReadsAVariable) {
   for (const char* text :
        {"query($s: Boolean!) { hello @skip(if: $s) }",
