@@ -1,9 +1,12 @@
 #include "graphql/execution/execute.hpp"
 
-#include <fmt/format.h>
+#include "common/logging.hpp"
+#include "graphql/execution/serialize.hpp"
+#include "graphql/execution/subscribe.hpp"
+#include "graphql/execution/values.hpp"
+#include "graphql/response/response_arena.hpp"
+#include "graphql/schema/schema.hpp"
 
-#include <algorithm>
-#include <array>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/detached.hpp>
@@ -14,6 +17,11 @@
 #include <boost/json/array.hpp>
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/object.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <deque>
 #include <exception>
@@ -22,13 +30,6 @@
 #include <optional>
 #include <unordered_map>
 #include <vector>
-
-#include "common/logging.hpp"
-#include "graphql/execution/serialize.hpp"
-#include "graphql/execution/subscribe.hpp"
-#include "graphql/execution/values.hpp"
-#include "graphql/response/response_arena.hpp"
-#include "graphql/schema/schema.hpp"
 
 namespace cubeauth::graphql {
 namespace json = boost::json;

@@ -3,6 +3,11 @@
 // its document while the cache evicts it.
 #pragma once
 
+#include "graphql/error/graphql_error.hpp"
+#include "graphql/execution/execute.hpp"
+#include "graphql/language/ast.hpp"
+#include "graphql/request/introspection_answers.hpp"
+
 #include <cstddef>
 #include <list>
 #include <memory>
@@ -11,11 +16,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include "graphql/error/graphql_error.hpp"
-#include "graphql/execution/execute.hpp"
-#include "graphql/language/ast.hpp"
-#include "graphql/request/introspection_answers.hpp"
 
 namespace cubeauth::graphql {
 

@@ -1,9 +1,9 @@
 #include "graphql/request/introspection_answers.hpp"
 
+#include "graphql/language/ast.hpp"
+
 #include <algorithm>
 #include <variant>
-
-#include "graphql/language/ast.hpp"
 
 namespace cubeauth::graphql {
 namespace json = boost::json;
