@@ -78,7 +78,7 @@ void run_request(const cubeauth::api::GraphqlRequest& request) {
       response.errors = std::move(coerced).error();
       check_response(response);
     } else {
-      response.data = boost::json::value(std::move(*coerced));
+      response.data = std::make_shared<const boost::json::value>(std::move(*coerced));
       check_response(response);
     }
   }

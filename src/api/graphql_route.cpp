@@ -138,7 +138,7 @@ boost::asio::awaitable<http::Response> run(const graphql::Service& service, http
   resolver_context.set<http::RequestContext*>(&context);
   graphql::Response result =
       co_await service.execute_request(request.query, request.variables, request.operation_name, resolver_context);
-  if (!result.data.has_value()) {
+  if (!result.data) {
     // Execution refused the request itself (unknown operation, bad variable values).
     for (auto& error : result.errors) {
       if (!error.extensions.contains("code")) {

@@ -94,7 +94,7 @@ TEST(ServerMessages, AreWrittenAsGraphqlWsWritesThem) {
   EXPECT_EQ(complete_message("a\"b"), R"({"id":"a\"b","type":"complete"})");
 
   graphql::Response result;
-  result.data = boost::json::object{{"n", 1}};
+  result.data = std::make_shared<const boost::json::value>(boost::json::object{{"n", 1}});
   EXPECT_EQ(next_message("1", result), R"({"id":"1","type":"next","payload":{"data":{"n":1}}})");
 
   graphql::GraphQLError error;

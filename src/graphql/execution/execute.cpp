@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <deque>
 #include <exception>
 #include <memory>
 #include <new>
@@ -35,12 +36,18 @@ namespace json = boost::json;
 namespace asio = boost::asio;
 namespace {
 
+struct GroupedFields;
+
 /// All fields of one response key in one selection (spec 6.3.2 CollectFields).
 struct FieldGroup {
   const std::string* key = nullptr;
   std::vector<const ast::Field*> nodes;
   const FieldDefinition* definition = nullptr;  // looked up once; null for unknown fields
   bool typename_field = false;                  // __typename: answered by the executor
+  // Filled by an ExecutionPlan only (then never changed): the sub-selection for each object
+  // type the field's value may have, and the coerced arguments when they use no variables.
+  std::vector<std::pair<const ObjectType*, const GroupedFields*>> planned_subfields;
+  std::optional<json::object> planned_arguments;
 };
 /// Whether a group makes a key of the response (unknown fields are left out; validation
 /// reports them).
@@ -50,9 +57,21 @@ bool makes_key(const FieldGroup& group) {
 
 struct GroupedFields : std::vector<FieldGroup> {
   /// The response object of these fields, every key present (null) in order; built on first
-  /// use. Copying it makes an object without boost::json's duplicate-key search per key.
-  std::optional<json::object> shape;
+  /// use (a plan builds it at once, so planned fields are never written). Copying it makes an
+  /// object without boost::json's duplicate-key search per key.
+  mutable std::optional<json::object> shape;
 };
+
+json::object make_shape(const GroupedFields& groups, const json::storage_ptr& storage) {
+  json::object shape(storage);
+  shape.reserve(groups.size());
+  for (const FieldGroup& group : groups) {
+    if (makes_key(group)) {
+      shape.emplace(*group.key, nullptr);
+    }
+  }
+  return shape;
+}
 
 /// An object or list value of the response. Null propagation (spec 6.4.4) walks these up.
 struct Frame {
@@ -192,6 +211,228 @@ GraphQLError from_field_error(FieldError&& failure) {
   return error;
 }
 
+/// Spec 6.3.2 CollectFields and 6.4.3 CollectSubfields for one document, with the
+/// variables that @skip/@include may read (none when planning: see plannable()).
+class FieldCollector {
+ public:
+  FieldCollector(const Schema& schema, const ast::Document& document, const json::object& variables)
+      : schema_(schema), variables_(variables) {
+    for (const ast::Definition& definition : document.definitions) {
+      if (const auto* fragment = std::get_if<ast::FragmentDefinition>(&definition)) {
+        fragments_.emplace(fragment->name.value, fragment);
+      }
+    }
+  }
+
+  void collect_fields(const ObjectType* type, const ast::SelectionSet& selection_set,
+                      GroupedFields& out) {
+    std::vector<const std::string*> visited;
+    collect_fields(type, selection_set, visited, out);
+  }
+
+  void collect_subfields(const ObjectType* type, const FieldGroup& group, GroupedFields& out) {
+    std::vector<const std::string*> visited;
+    for (const ast::Field* node : group.nodes) {
+      if (node->selection_set) {
+        collect_fields(type, *node->selection_set, visited, out);
+      }
+    }
+  }
+
+ private:
+  bool directive_flag(const ast::Directive& directive, bool& flag) const {
+    for (const ast::Argument& argument : directive.arguments) {
+      if (argument.name.value != "if") {
+        continue;
+      }
+      if (const auto* literal = std::get_if<ast::BooleanValue>(&argument.value)) {
+        flag = literal->value;
+        return true;
+      }
+      if (const auto* variable = std::get_if<ast::Variable>(&argument.value)) {
+        auto it = variables_.find(variable->name.value);
+        if (it != variables_.end() && it->value().is_bool()) {
+          flag = it->value().get_bool();
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  bool should_include(const std::vector<ast::Directive>& directives) const {
+    for (const ast::Directive& directive : directives) {
+      bool flag = false;
+      if (directive.name.value == "skip" && directive_flag(directive, flag) && flag) {
+        return false;
+      }
+      if (directive.name.value == "include" && directive_flag(directive, flag) && !flag) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  bool fragment_applies(const ObjectType* type, const std::string& condition) const {
+    const NamedType* conditional = schema_.type(condition);
+    if (conditional == nullptr) {
+      return false;
+    }
+    if (conditional == type) {
+      return true;
+    }
+    return conditional->is_abstract_type() && schema_.is_possible_type(conditional, type);
+  }
+
+  void collect_fields(const ObjectType* type, const ast::SelectionSet& selection_set,
+                      std::vector<const std::string*>& visited, GroupedFields& out) {
+    for (const ast::Selection& selection : selection_set.selections) {
+      if (const auto* field = std::get_if<ast::Field>(&selection)) {
+        if (!should_include(field->directives)) {
+          continue;
+        }
+        const std::string& key = field->response_key();
+        FieldGroup* group = nullptr;
+        for (FieldGroup& candidate : out) {
+          if (*candidate.key == key) {
+            group = &candidate;
+            break;
+          }
+        }
+        if (group == nullptr) {
+          group = &out.emplace_back();
+          group->key = &key;
+          group->definition = schema_.field_definition(type, field->name.value);
+          group->typename_field = field->name.value == "__typename";
+        }
+        group->nodes.push_back(field);
+      } else if (const auto* spread = std::get_if<ast::FragmentSpread>(&selection)) {
+        if (!should_include(spread->directives)) {
+          continue;
+        }
+        bool seen = false;
+        for (const std::string* name : visited) {
+          seen = seen || *name == spread->name.value;
+        }
+        if (seen) {
+          continue;
+        }
+        visited.push_back(&spread->name.value);
+        auto it = fragments_.find(spread->name.value);
+        if (it == fragments_.end() ||
+            !fragment_applies(type, it->second->type_condition.name.value)) {
+          continue;
+        }
+        collect_fields(type, it->second->selection_set, visited, out);
+      } else {
+        const auto& inline_fragment = std::get<ast::InlineFragment>(selection);
+        if (!should_include(inline_fragment.directives)) {
+          continue;
+        }
+        if (inline_fragment.type_condition &&
+            !fragment_applies(type, inline_fragment.type_condition->name.value)) {
+          continue;
+        }
+        collect_fields(type, inline_fragment.selection_set, visited, out);
+      }
+    }
+  }
+
+  const Schema& schema_;
+  const json::object& variables_;
+  std::unordered_map<std::string_view, const ast::FragmentDefinition*> fragments_;
+};
+
+}  // namespace
+
+/// Immutable once built: shared by concurrent executions of its document.
+class ExecutionPlan {
+ public:
+  ExecutionPlan(const Schema& schema, const ast::Document& document)
+      : schema_(schema), collector_(schema, document, kNoArguments) {
+    for (const ast::Definition& definition : document.definitions) {
+      const auto* operation = std::get_if<ast::OperationDefinition>(&definition);
+      const ObjectType* root_type =
+          operation != nullptr ? schema.root_type(operation->operation) : nullptr;
+      if (root_type == nullptr) {
+        continue;  // the executor reports it
+      }
+      GroupedFields& root = groups_.emplace_back();
+      collector_.collect_fields(root_type, operation->selection_set, root);
+      plan(root);
+      roots_.emplace_back(operation, &root);
+    }
+  }
+
+  const GroupedFields* root(const ast::OperationDefinition* operation) const {
+    for (const auto& [planned_operation, groups] : roots_) {
+      if (planned_operation == operation) {
+        return groups;
+      }
+    }
+    return nullptr;
+  }
+
+ private:
+  // An abstract field is planned for each of its possible types, so a plan could outgrow its
+  // document (a large union in a deep document). Past this many groups (about the default
+  // limit on fields per operation; a few hundred KB at most, kept per cached document) the
+  // rest is left to the executor.
+  static constexpr std::size_t kMaxGroups = 2048;
+
+  void plan(GroupedFields& groups) {
+    groups.shape.emplace(make_shape(groups, json::storage_ptr()));
+    for (FieldGroup& group : groups) {
+      if (group.definition == nullptr || group.typename_field) {
+        continue;
+      }
+      plan_arguments(group);
+      const NamedType* named = group.definition->type->named_type();
+      if (!named->is_composite_type()) {
+        continue;
+      }
+      if (const ObjectType* object = named->as_object()) {
+        plan_subfields(object, group);
+      } else {
+        for (const ObjectType* possible : schema_.possible_types(named)) {
+          plan_subfields(possible, group);
+        }
+      }
+    }
+  }
+
+  void plan_subfields(const ObjectType* type, FieldGroup& group) {
+    if (planned_groups_ >= kMaxGroups) {
+      return;
+    }
+    GroupedFields& subfields = groups_.emplace_back();
+    collector_.collect_subfields(type, group, subfields);
+    planned_groups_ += subfields.size() + 1;
+    group.planned_subfields.emplace_back(type, &subfields);
+    plan(subfields);
+  }
+
+  void plan_arguments(FieldGroup& group) {
+    const ast::Field& node = *group.nodes[0];
+    if (group.definition->arguments.empty() || uses_variables(node.arguments)) {
+      return;
+    }
+    auto coerced =
+        coerce_argument_values(group.definition->arguments, node.arguments, kNoArguments, node.loc);
+    if (coerced) {
+      group.planned_arguments.emplace(std::move(coerced).value());
+    }  // else the executor reports the error where the field is
+  }
+
+  const Schema& schema_;
+  FieldCollector collector_;
+  std::deque<GroupedFields> groups_;  // never moves: groups point into it
+  std::vector<std::pair<const ast::OperationDefinition*, const GroupedFields*>> roots_;
+  std::size_t planned_groups_ = 0;
+};
+
+namespace {
+
 class Executor {
  public:
   explicit Executor(const ExecutionArgs& args)
@@ -221,23 +462,18 @@ class Executor {
       return true;
     }
     variables_ = std::move(variables).value();
-    for (const ast::Definition& definition : document_.definitions) {
-      if (const auto* fragment = std::get_if<ast::FragmentDefinition>(&definition)) {
-        fragments_.emplace(fragment->name.value, fragment);
-      }
-    }
     serial_ = operation->operation == ast::OperationType::kMutation;
-    std::vector<const std::string*> visited;
-    collect_fields(root_type_, operation->selection_set, visited, root_groups_);
+    root_groups_ = &root_fields(*operation);
 
     // The response lives in one arena: many small objects and strings, all freed together.
-    // The storage_ptr does not own it (the Response's `arena` does): no reference count per
-    // value, and destroying the data is free instead of a walk over every value.
+    // The storage_ptr does not own it (Response::data's pointer does): no reference count per
+    // value, and destroying the data is free instead of a walk over every value. The root
+    // value lives in the arena too, so that pointer needs no allocation of its own.
     arena_ = make_response_arena();
-    // Constructed, not assigned: a moved-in value would keep the default storage of the target.
-    data_.emplace(json::storage_ptr(arena_.get()));
-    data_->emplace_object() = make_shape(root_groups_);
-    root_frame_.slot = &*data_;
+    data_ = ::new (arena_->allocate(sizeof(json::value), alignof(json::value)))
+        json::value(json::storage_ptr(arena_.get()));
+    data_->emplace_object() = shape_of(*root_groups_);
+    root_frame_.slot = data_;
     run_root_fields();
     return pending_.empty();
   }
@@ -253,7 +489,7 @@ class Executor {
           complete_pending(pending);
         }
       }
-      if (root_frame_.dead || next_root_ >= root_groups_.size()) {
+      if (root_frame_.dead || next_root_ >= root_groups_->size()) {
         break;
       }
       run_root_fields();
@@ -262,8 +498,7 @@ class Executor {
 
   Response take() {
     if (started_execution_) {
-      response_.arena = arena_;
-      response_.data = std::move(*data_);
+      response_.data = std::shared_ptr<const json::value>(arena_, data_);
     }
     response_.errors.insert(response_.errors.end(), std::make_move_iterator(errors_.begin()),
                             std::make_move_iterator(errors_.end()));
@@ -291,14 +526,8 @@ class Executor {
       co_return request_failure(std::move(variables).error());
     }
     variables_ = std::move(variables).value();
-    for (const ast::Definition& definition : document_.definitions) {
-      if (const auto* fragment = std::get_if<ast::FragmentDefinition>(&definition)) {
-        fragments_.emplace(fragment->name.value, fragment);
-      }
-    }
-    std::vector<const std::string*> visited;
-    collect_fields(root_type_, operation->selection_set, visited, root_groups_);
-    if (root_groups_.empty()) {
+    root_groups_ = &root_fields(*operation);
+    if (root_groups_->empty()) {
       // Validation counts root fields without variable values; graphql-js 16 throws a
       // TypeError here, later graphql-js and the spec draft forbid the directives there.
       std::string subject = operation->name ? "Subscription \"" + operation->name->value + "\""
@@ -309,7 +538,7 @@ class Executor {
     }
 
     // From here on, errors are the root field's: {data: null, errors: [located, with path]}.
-    const FieldGroup& group = root_groups_.front();
+    const FieldGroup& group = root_groups_->front();
     const ast::Field& node = *group.nodes.front();
     auto field_failure = [&](GraphQLError error, bool locate) {
       if (locate || error.locations.empty()) {
@@ -319,7 +548,7 @@ class Executor {
         }
       }
       error.path = {*group.key};
-      out.response.data.emplace(nullptr);
+      out.response.data = std::make_shared<const json::value>(nullptr);
       out.response.errors.push_back(std::move(error));
       return std::move(out);
     };
@@ -388,8 +617,8 @@ class Executor {
   void run_root_fields() {
     started_execution_ = true;
     json::object& out = data_->get_object();
-    while (next_root_ < root_groups_.size() && !root_frame_.dead) {
-      const FieldGroup& group = root_groups_[next_root_++];
+    while (next_root_ < root_groups_->size() && !root_frame_.dead) {
+      const FieldGroup& group = (*root_groups_)[next_root_++];
       if (!makes_key(group)) {
         continue;
       }
@@ -403,106 +632,31 @@ class Executor {
 
   // --- field collection (spec 6.3.2) ---------------------------------------------------------
 
-  bool directive_flag(const ast::Directive& directive, bool& flag) {
-    for (const ast::Argument& argument : directive.arguments) {
-      if (argument.name.value != "if") {
-        continue;
-      }
-      if (const auto* literal = std::get_if<ast::BooleanValue>(&argument.value)) {
-        flag = literal->value;
-        return true;
-      }
-      if (const auto* variable = std::get_if<ast::Variable>(&argument.value)) {
-        auto it = variables_.find(variable->name.value);
-        if (it != variables_.end() && it->value().is_bool()) {
-          flag = it->value().get_bool();
-          return true;
-        }
-      }
+  FieldCollector& collector() {
+    if (!collector_) {
+      collector_.emplace(schema_, document_, variables_);
     }
-    return false;
+    return *collector_;
   }
 
-  bool should_include(const std::vector<ast::Directive>& directives) {
-    for (const ast::Directive& directive : directives) {
-      bool flag = false;
-      if (directive.name.value == "skip" && directive_flag(directive, flag) && flag) {
-        return false;
-      }
-      if (directive.name.value == "include" && directive_flag(directive, flag) && !flag) {
-        return false;
+  const GroupedFields& root_fields(const ast::OperationDefinition& operation) {
+    if (args_.plan != nullptr) {
+      if (const GroupedFields* planned = args_.plan->root(&operation)) {
+        return *planned;
       }
     }
-    return true;
+    collector().collect_fields(root_type_, operation.selection_set, own_root_groups_);
+    return own_root_groups_;
   }
 
-  bool fragment_applies(const ObjectType* type, const std::string& condition) {
-    const NamedType* conditional = schema_.type(condition);
-    if (conditional == nullptr) {
-      return false;
-    }
-    if (conditional == type) {
-      return true;
-    }
-    return conditional->is_abstract_type() && schema_.is_possible_type(conditional, type);
-  }
-
-  void collect_fields(const ObjectType* type, const ast::SelectionSet& selection_set,
-                      std::vector<const std::string*>& visited, GroupedFields& out) {
-    for (const ast::Selection& selection : selection_set.selections) {
-      if (const auto* field = std::get_if<ast::Field>(&selection)) {
-        if (!should_include(field->directives)) {
-          continue;
-        }
-        const std::string& key = field->response_key();
-        FieldGroup* group = nullptr;
-        for (FieldGroup& candidate : out) {
-          if (*candidate.key == key) {
-            group = &candidate;
-            break;
-          }
-        }
-        if (group == nullptr) {
-          group = &out.emplace_back();
-          group->key = &key;
-          group->definition = schema_.field_definition(type, field->name.value);
-          group->typename_field = field->name.value == "__typename";
-        }
-        group->nodes.push_back(field);
-      } else if (const auto* spread = std::get_if<ast::FragmentSpread>(&selection)) {
-        if (!should_include(spread->directives)) {
-          continue;
-        }
-        bool seen = false;
-        for (const std::string* name : visited) {
-          seen = seen || *name == spread->name.value;
-        }
-        if (seen) {
-          continue;
-        }
-        visited.push_back(&spread->name.value);
-        auto it = fragments_.find(spread->name.value);
-        if (it == fragments_.end() ||
-            !fragment_applies(type, it->second->type_condition.name.value)) {
-          continue;
-        }
-        collect_fields(type, it->second->selection_set, visited, out);
-      } else {
-        const auto& inline_fragment = std::get<ast::InlineFragment>(selection);
-        if (!should_include(inline_fragment.directives)) {
-          continue;
-        }
-        if (inline_fragment.type_condition &&
-            !fragment_applies(type, inline_fragment.type_condition->name.value)) {
-          continue;
-        }
-        collect_fields(type, inline_fragment.selection_set, visited, out);
+  // Spec 6.4.3 CollectSubfields: planned, or memoized for single-node fields (lists of objects
+  // repeat it).
+  const GroupedFields& collect_subfields(const ObjectType* type, const FieldGroup& group) {
+    for (const auto& [planned_type, planned] : group.planned_subfields) {
+      if (planned_type == type) {
+        return *planned;
       }
     }
-  }
-
-  // Spec 6.4.3 CollectSubfields, memoized for single-node fields (lists of objects repeat it).
-  GroupedFields& collect_subfields(const ObjectType* type, const FieldGroup& group) {
     GroupedFields* out = nullptr;
     if (group.nodes.size() == 1) {
       auto [it, inserted] = subfield_cache_.try_emplace({group.nodes[0], type});
@@ -513,27 +667,18 @@ class Executor {
     } else {
       out = &subfield_storage_.emplace();
     }
-    std::vector<const std::string*> visited;
-    for (const ast::Field* node : group.nodes) {
-      if (node->selection_set) {
-        collect_fields(type, *node->selection_set, visited, *out);
-      }
-    }
+    collector().collect_subfields(type, group, *out);
     return *out;
   }
 
-  // --- execution (spec 6.4) ------------------------------------------------------------------
-
-  json::object make_shape(const GroupedFields& groups) {
-    json::object shape(data_->storage());
-    shape.reserve(groups.size());
-    for (const FieldGroup& group : groups) {
-      if (makes_key(group)) {
-        shape.emplace(*group.key, nullptr);
-      }
+  const json::object& shape_of(const GroupedFields& groups) {
+    if (!groups.shape) {
+      groups.shape.emplace(make_shape(groups, data_->storage()));
     }
-    return shape;
+    return *groups.shape;
   }
+
+  // --- execution (spec 6.4) ------------------------------------------------------------------
 
   // `out` is a copy of the groups' shape: the slot of each field is already there, in order.
   void execute_fields(const ObjectType* type, const json::value& source,
@@ -579,7 +724,9 @@ class Executor {
     }
 
     const json::object* arguments = &kNoArguments;
-    if (!definition->arguments.empty()) {
+    if (group.planned_arguments) {
+      arguments = &*group.planned_arguments;
+    } else if (!definition->arguments.empty()) {
       // Arguments written without variables coerce the same way every time: once per node
       // (introspection asks `fields(includeDeprecated: true)` for every type).
       auto [memo, first] = literal_arguments_.try_emplace(&node, nullptr);
@@ -714,7 +861,7 @@ class Executor {
     if (inner->is_leaf_type()) {
       if (is_serialized_leaf(*named, value)) {
         if (owned != nullptr) {
-          slot.swap(*owned);  // no copy when the resolver used the response's storage
+          slot = std::move(*owned);  // no copy when the resolver used the response's storage
         } else {
           slot = value;
         }
@@ -737,12 +884,9 @@ class Executor {
       }
       object = *resolved;
     }
-    GroupedFields& groups = collect_subfields(object, *field.group);
-    if (!groups.shape) {
-      groups.shape.emplace(make_shape(groups));
-    }
+    const GroupedFields& groups = collect_subfields(object, *field.group);
     json::object& out = slot.emplace_object();
-    out = *groups.shape;
+    out = shape_of(groups);
     Frame* frame = new_frame(position, &slot, !type->is_non_null());
     execute_fields(object, value, groups, frame, out);
   }
@@ -889,15 +1033,16 @@ class Executor {
   Response response_;
   std::vector<GraphQLError> errors_;
   json::object variables_;
-  std::unordered_map<std::string_view, const ast::FragmentDefinition*> fragments_;
+  std::optional<FieldCollector> collector_;  // made on first use: a plan may make it unneeded
   const ObjectType* root_type_ = nullptr;
   bool serial_ = false;
   bool started_execution_ = false;
-  GroupedFields root_groups_;
+  const GroupedFields* root_groups_ = nullptr;  // planned, or own_root_groups_
+  GroupedFields own_root_groups_;
   std::size_t next_root_ = 0;
   std::size_t next_root_key_ = 0;
   std::shared_ptr<json::monotonic_resource> arena_;  // before everything that may use it
-  std::optional<json::value> data_;
+  json::value* data_ = nullptr;                      // in the arena
   Frame root_frame_;
 
   struct CacheKey {
@@ -920,7 +1065,59 @@ class Executor {
   std::vector<Pending> pending_;
 };
 
+bool skip_or_include_reads_a_variable(const std::vector<ast::Directive>& directives) {
+  for (const ast::Directive& directive : directives) {
+    if (directive.name.value != "skip" && directive.name.value != "include") {
+      continue;
+    }
+    for (const ast::Argument& argument : directive.arguments) {
+      if (uses_variables(argument.value)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+bool skip_or_include_reads_a_variable(const ast::SelectionSet& selection_set) {
+  for (const ast::Selection& selection : selection_set.selections) {
+    if (const auto* field = std::get_if<ast::Field>(&selection)) {
+      if (skip_or_include_reads_a_variable(field->directives) ||
+          (field->selection_set && skip_or_include_reads_a_variable(*field->selection_set))) {
+        return true;
+      }
+    } else if (const auto* spread = std::get_if<ast::FragmentSpread>(&selection)) {
+      if (skip_or_include_reads_a_variable(spread->directives)) {
+        return true;
+      }
+    } else {
+      const auto& inline_fragment = std::get<ast::InlineFragment>(selection);
+      if (skip_or_include_reads_a_variable(inline_fragment.directives) ||
+          skip_or_include_reads_a_variable(inline_fragment.selection_set)) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace
+
+std::shared_ptr<const ExecutionPlan> plan_execution(const Schema& schema,
+                                                    const ast::Document& document) {
+  for (const ast::Definition& definition : document.definitions) {
+    const ast::SelectionSet* selection_set = nullptr;
+    if (const auto* operation = std::get_if<ast::OperationDefinition>(&definition)) {
+      selection_set = &operation->selection_set;
+    } else if (const auto* fragment = std::get_if<ast::FragmentDefinition>(&definition)) {
+      selection_set = &fragment->selection_set;
+    }
+    if (selection_set != nullptr && skip_or_include_reads_a_variable(*selection_set)) {
+      return nullptr;
+    }
+  }
+  return std::make_shared<const ExecutionPlan>(schema, document);
+}
 
 asio::awaitable<Response> execute(const ExecutionArgs& args) {
   Executor executor(args);

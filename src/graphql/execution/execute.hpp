@@ -18,7 +18,8 @@
 namespace cubeauth::graphql {
 
 class Schema;
-class EventStream;  // graphql/execution/subscribe.hpp
+class EventStream;    // graphql/execution/subscribe.hpp
+class ExecutionPlan;  // plan_execution below
 
 struct ExecutionArgs {
   const Schema& schema;
@@ -27,7 +28,16 @@ struct ExecutionArgs {
   const boost::json::object& variables;   // raw variable values from the request
   RequestContext& context;
   const boost::json::value& root_value;   // the parent value of root fields
+  const ExecutionPlan* plan = nullptr;    // plan_execution(schema, document), if any
 };
+
+/// Field collection (spec 6.3.2), every sub-selection and the arguments written without
+/// variables, worked out once for `document` so that each execution of it only looks them up
+/// (a server keeps it with the prepared document). Null when @skip or @include read a variable
+/// anywhere in the document: its fields are then collected per execution. Valid while `schema`
+/// and `document` are.
+std::shared_ptr<const ExecutionPlan> plan_execution(const Schema& schema,
+                                                    const ast::Document& document);
 
 /// Spec 6.1 ExecuteRequest. Run it on a strand (or a single-threaded io_context) when
 /// resolvers of one request share mutable state: async resolvers are co_spawned on the

@@ -49,8 +49,8 @@ asio::awaitable<std::optional<Response>> next_response(std::shared_ptr<Subscript
     co_return std::nullopt;
   }
   const SubscribeArgs& args = state->args;
-  const ExecutionArgs execution{*args.schema,   *args.document, args.operation_name,
-                                args.variables, *args.context,  *event};
+  const ExecutionArgs execution{*args.schema,  *args.document, args.operation_name, args.variables,
+                                *args.context, *event,         args.plan.get()};
   Response response = co_await execute(execution);
   if (state->closed) {
     co_return std::nullopt;
@@ -91,7 +91,8 @@ asio::awaitable<Result<std::unique_ptr<Subscription>, Response>> subscribe(Subsc
 
   if ((*operation)->operation != ast::OperationType::kSubscription) {
     const ExecutionArgs execution{*args.schema,   *args.document, args.operation_name,
-                                  args.variables, *args.context,  args.root_value};
+                                  args.variables, *args.context,  args.root_value,
+                                  args.plan.get()};
     Response response = co_await execute(execution);
     if (!response.data) {
       co_return unexpected(std::move(response));  // request errors: variables, no root type
@@ -103,8 +104,8 @@ asio::awaitable<Result<std::unique_ptr<Subscription>, Response>> subscribe(Subsc
   auto state = std::make_shared<SubscriptionState>();
   state->args = std::move(args);
   const SubscribeArgs& kept = state->args;
-  const ExecutionArgs execution{*kept.schema,   *kept.document, kept.operation_name,
-                                kept.variables, *kept.context,  kept.root_value};
+  const ExecutionArgs execution{*kept.schema,  *kept.document,  kept.operation_name, kept.variables,
+                                *kept.context, kept.root_value, kept.plan.get()};
   SourceEventStream source = co_await create_source_event_stream(execution);
   if (!source.stream) {
     if (!source.response.data) {

@@ -22,6 +22,7 @@
 namespace cubeauth::graphql {
 
 class Schema;
+class ExecutionPlan;  // graphql/execution/execute.hpp
 
 /// A source event stream (spec 6.2.3.1 CreateSourceEventStream's result). Used from one
 /// executor (the subscription's); implementations deliver events from other threads by
@@ -74,6 +75,7 @@ struct SubscribeArgs {
   boost::json::object variables;                  // raw variable values from the request
   std::shared_ptr<RequestContext> context;
   boost::json::value root_value;  // the Subscriber's parent value
+  std::shared_ptr<const ExecutionPlan> plan;  // of `document`, if any: each event executes it
 };
 
 /// Spec 6.2.3 Subscribe (6.2.1/6.2.2 for queries and mutations) on a valid document. Request

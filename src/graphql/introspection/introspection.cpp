@@ -8,6 +8,9 @@
 
 #include <cassert>
 #include <cstdint>
+#include <string>
+#include <string_view>
+#include <type_traits>
 
 namespace cubeauth::graphql {
 namespace json = boost::json;
@@ -372,64 +375,52 @@ void bind_introspection(Schema& schema) {
     write_ref(out, deref<Type>(parent).of_type());
   });
 
+  // name, description, isDeprecated and deprecationReason: the same members of the definitions
+  // behind __Field, __InputValue and __EnumValue.
+  auto write_deprecatable = [&](auto definition, std::string_view type_name) {
+    using Definition = typename decltype(definition)::type;
+    const std::string type(type_name);
+    write_or_die(schema, type + ".name", [](const json::value& parent, json::value& slot) {
+      write_string(slot, deref<Definition>(parent).name);
+    });
+    write_or_die(schema, type + ".description", [](const json::value& parent, json::value& slot) {
+      write_optional(slot, deref<Definition>(parent).description);
+    });
+    write_or_die(schema, type + ".isDeprecated", [](const json::value& parent, json::value& slot) {
+      slot = deref<Definition>(parent).deprecation_reason.has_value();
+    });
+    write_or_die(schema, type + ".deprecationReason",
+                 [](const json::value& parent, json::value& slot) {
+                   write_optional(slot, deref<Definition>(parent).deprecation_reason);
+                 });
+  };
+
   // __Field
-  write_or_die(schema, "__Field.name", [](const json::value& parent, json::value& slot) {
-    write_string(slot, deref<FieldDefinition>(parent).name);
-  });
-  write_or_die(schema, "__Field.description", [](const json::value& parent, json::value& slot) {
-    write_optional(slot, deref<FieldDefinition>(parent).description);
-  });
+  write_deprecatable(std::type_identity<FieldDefinition>{}, "__Field");
   bind_or_die(schema, "__Field.args", [](const ResolveParams& p) -> ResolverResult {
     return input_values(deref<FieldDefinition>(p.parent).arguments, include_deprecated(p), p);
   });
   write_or_die(schema, "__Field.type", [](const json::value& parent, json::value& out) {
     write_ref(out, deref<FieldDefinition>(parent).type);
   });
-  write_or_die(schema, "__Field.isDeprecated", [](const json::value& parent, json::value& slot) {
-    slot = deref<FieldDefinition>(parent).deprecation_reason.has_value();
-  });
-  write_or_die(schema, "__Field.deprecationReason", [](const json::value& parent, json::value& slot) {
-    write_optional(slot, deref<FieldDefinition>(parent).deprecation_reason);
-  });
 
   // __InputValue
-  write_or_die(schema, "__InputValue.name", [](const json::value& parent, json::value& slot) {
-    write_string(slot, deref<InputValue>(parent).name);
-  });
-  write_or_die(schema, "__InputValue.description", [](const json::value& parent, json::value& slot) {
-    write_optional(slot, deref<InputValue>(parent).description);
-  });
+  write_deprecatable(std::type_identity<InputValue>{}, "__InputValue");
   write_or_die(schema, "__InputValue.type", [](const json::value& parent, json::value& out) {
     write_ref(out, deref<InputValue>(parent).type);
   });
-  write_or_die(schema, "__InputValue.defaultValue", [](const json::value& parent, json::value& slot) {
-    const InputValue& value = deref<InputValue>(parent);
-    if (value.default_value) {
-      if (auto printed = print_input_value(*value.default_value, value.type)) {
-        write_string(slot, *printed);
-      }
-    }
-  });
-  write_or_die(schema, "__InputValue.isDeprecated", [](const json::value& parent, json::value& slot) {
-    slot = deref<InputValue>(parent).deprecation_reason.has_value();
-  });
-  write_or_die(schema, "__InputValue.deprecationReason", [](const json::value& parent, json::value& slot) {
-    write_optional(slot, deref<InputValue>(parent).deprecation_reason);
-  });
+  write_or_die(schema, "__InputValue.defaultValue",
+               [](const json::value& parent, json::value& slot) {
+                 const InputValue& value = deref<InputValue>(parent);
+                 if (value.default_value) {
+                   if (auto printed = print_input_value(*value.default_value, value.type)) {
+                     write_string(slot, *printed);
+                   }
+                 }
+               });
 
   // __EnumValue
-  write_or_die(schema, "__EnumValue.name", [](const json::value& parent, json::value& slot) {
-    write_string(slot, deref<EnumValueDefinition>(parent).name);
-  });
-  write_or_die(schema, "__EnumValue.description", [](const json::value& parent, json::value& slot) {
-    write_optional(slot, deref<EnumValueDefinition>(parent).description);
-  });
-  write_or_die(schema, "__EnumValue.isDeprecated", [](const json::value& parent, json::value& slot) {
-    slot = deref<EnumValueDefinition>(parent).deprecation_reason.has_value();
-  });
-  write_or_die(schema, "__EnumValue.deprecationReason", [](const json::value& parent, json::value& slot) {
-    write_optional(slot, deref<EnumValueDefinition>(parent).deprecation_reason);
-  });
+  write_deprecatable(std::type_identity<EnumValueDefinition>{}, "__EnumValue");
 
   // __Directive
   write_or_die(schema, "__Directive.name", [](const json::value& parent, json::value& slot) {

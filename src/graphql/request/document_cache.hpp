@@ -4,6 +4,7 @@
 #pragma once
 
 #include "graphql/error/graphql_error.hpp"
+#include "graphql/execution/execute.hpp"
 #include "graphql/language/ast.hpp"
 #include "graphql/request/introspection_answers.hpp"
 
@@ -22,6 +23,8 @@ namespace cubeauth::graphql {
 struct PreparedDocument {
   ast::Document document;
   std::vector<GraphQLError> errors;  // non-empty: the request fails with these
+  /// Its fields collected once for every execution (plan_execution); null when not planned.
+  std::shared_ptr<const ExecutionPlan> plan;
   /// Reads only the schema (is_introspection_only): answers are remembered in `answers`.
   bool introspection_only = false;
   mutable IntrospectionAnswers answers;

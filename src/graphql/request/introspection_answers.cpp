@@ -1,9 +1,6 @@
 #include "graphql/request/introspection_answers.hpp"
 
 #include "graphql/language/ast.hpp"
-#include "graphql/response/response_arena.hpp"
-
-#include <boost/json/monotonic_resource.hpp>
 
 #include <algorithm>
 #include <variant>
@@ -49,22 +46,6 @@ bool selects_only_meta_fields(const ast::Document& document,
   return true;
 }
 
-std::size_t approximate_bytes(const json::value& value) {
-  std::size_t bytes = sizeof(json::value);
-  if (const json::object* object = value.if_object()) {
-    for (const auto& member : *object) {
-      bytes += member.key().size() + 1 + sizeof(json::key_value_pair) + approximate_bytes(member.value());
-    }
-  } else if (const json::array* array = value.if_array()) {
-    for (const json::value& item : *array) {
-      bytes += approximate_bytes(item);
-    }
-  } else if (const json::string* text = value.if_string()) {
-    bytes += text->size() + 1;
-  }
-  return bytes + 32;
-}
-
 }  // namespace
 
 bool is_introspection_only(const ast::Document& document) {
@@ -98,21 +79,17 @@ std::optional<Response> IntrospectionAnswers::find(std::string_view operation_na
   if (!found) {
     return std::nullopt;
   }
-  // One arena for the copy, sized for all of it, owned by the Response (see Response::arena).
-  auto arena = make_response_arena(found->bytes);
   Response response;
-  response.data = json::value(found->data, json::storage_ptr(arena.get()));
-  response.arena = std::move(arena);
+  response.data = found->data;  // shared, not copied: the answer is immutable
   return response;
 }
 
 void IntrospectionAnswers::remember(std::string_view operation_name, const json::object& variables,
-                                   const json::value& data) {
+                                    std::shared_ptr<const json::value> data) {
   auto entry = std::make_shared<Entry>();
   entry->operation_name = std::string(operation_name);
   entry->variables = variables;
-  entry->data = data;
-  entry->bytes = approximate_bytes(data);
+  entry->data = std::move(data);
   std::lock_guard lock(mutex_);
   for (auto& existing : entries_) {
     if (existing->operation_name == operation_name && existing->variables == variables) {

@@ -2,7 +2,7 @@
 // __schema, __type and __typename (a client or the playground fetching the schema). Such an
 // answer depends only on the schema, the document, the operation name and the variables (which
 // may steer @skip/@include or arguments), so the Service remembers a few per prepared document
-// and answers a repeat with a copy instead of an execution.
+// and answers a repeat with the same (shared, immutable) data instead of an execution.
 #pragma once
 
 #include "graphql/response/response.hpp"
@@ -30,19 +30,19 @@ bool is_introspection_only(const ast::Document& document);
 
 class IntrospectionAnswers {
  public:
-  /// A copy of the answer remembered for this operation name and these request variables.
+  /// The answer remembered for this operation name and these request variables; its data is
+  /// the remembered value itself (shared).
   std::optional<Response> find(std::string_view operation_name,
                                const boost::json::object& variables) const;
   /// Remembers `data` (of an answer without errors), replacing the oldest of a few entries.
   void remember(std::string_view operation_name, const boost::json::object& variables,
-                const boost::json::value& data);
+                std::shared_ptr<const boost::json::value> data);
 
  private:
   struct Entry {
     std::string operation_name;
     boost::json::object variables;
-    boost::json::value data;
-    std::size_t bytes = 0;  // about what a copy of `data` needs, to size its arena at once
+    std::shared_ptr<const boost::json::value> data;
   };
   static constexpr std::size_t kCapacity = 4;
 

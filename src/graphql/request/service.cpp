@@ -30,7 +30,7 @@ std::optional<Response> remembered(const PreparedDocument& prepared,
 void remember(const PreparedDocument& prepared, std::string_view operation_name,
               const boost::json::object& variables, const Response& response) {
   if (prepared.introspection_only && response.errors.empty() && response.data) {
-    prepared.answers.remember(operation_name, variables, *response.data);
+    prepared.answers.remember(operation_name, variables, response.data);
   }
 }
 
@@ -61,9 +61,12 @@ std::shared_ptr<const PreparedDocument> Service::prepare(std::string_view query)
     if (prepared->errors.empty()) {
       prepared->errors = check_operation_limits(prepared->document, options_.limits);
     }
-    // Remembering answers is worth it only for documents the cache keeps.
-    prepared->introspection_only = options_.cache_entries > 0 && prepared->errors.empty() &&
-                                   is_introspection_only(prepared->document);
+    // Remembering answers and planning are worth it only for documents the cache keeps.
+    if (options_.cache_entries > 0 && prepared->errors.empty()) {
+      prepared->introspection_only =
+          options_.remember_introspection_answers && is_introspection_only(prepared->document);
+      prepared->plan = plan_execution(*schema_, prepared->document);
+    }
   }
   cache_.insert(query, prepared);
   return prepared;
@@ -86,8 +89,8 @@ boost::asio::awaitable<Response> Service::execute_request(std::string_view query
   if (auto answer = remembered(*prepared, operation_name, variables)) {
     co_return std::move(*answer);
   }
-  ExecutionArgs args{*schema_, prepared->document, operation_name, variables, context,
-                     options_.root_value};
+  ExecutionArgs args{*schema_, prepared->document,  operation_name,      variables,
+                     context,  options_.root_value, prepared->plan.get()};
   Response response = co_await execute(args);
   remember(*prepared, operation_name, variables, response);
   co_return response;
@@ -115,6 +118,7 @@ boost::asio::awaitable<Result<std::unique_ptr<Subscription>, Response>> Service:
   args.variables = variables;
   args.context = std::move(context);
   args.root_value = options_.root_value;
+  args.plan = prepared->plan;
   auto outcome = co_await graphql::subscribe(std::move(args));
   co_return outcome;
 }
@@ -136,8 +140,8 @@ Response Service::execute_request_blocking(std::string_view query,
   if (auto answer = remembered(*prepared, operation_name, variables)) {
     return std::move(*answer);
   }
-  ExecutionArgs args{*schema_, prepared->document, operation_name, variables, context,
-                     options_.root_value};
+  ExecutionArgs args{*schema_, prepared->document,  operation_name,      variables,
+                     context,  options_.root_value, prepared->plan.get()};
   Response response = execute_blocking(args);
   remember(*prepared, operation_name, variables, response);
   return response;

@@ -24,6 +24,9 @@ struct ServiceOptions {
   RequestLimits limits;
   /// Prepared documents kept (least recently used evicted); 0 disables the cache.
   std::size_t cache_entries = 1000;
+  /// Answer a cached document that reads only the schema (introspection) with its remembered
+  /// answer, shared, instead of executing it again (request/introspection_answers.hpp).
+  bool remember_introspection_answers = true;
   /// The parent value of root fields.
   boost::json::value root_value;
 };

@@ -4,30 +4,6 @@
 
 namespace cubeauth::graphql {
 
-bool Type::is_input_type() const {
-  const TypeKind kind = named_->kind();
-  return kind == TypeKind::kScalar || kind == TypeKind::kEnum || kind == TypeKind::kInputObject;
-}
-
-bool Type::is_output_type() const {
-  return named_->kind() != TypeKind::kInputObject;
-}
-
-bool Type::is_leaf_type() const {
-  const TypeKind kind = named_->kind();
-  return kind == TypeKind::kScalar || kind == TypeKind::kEnum;
-}
-
-bool Type::is_composite_type() const {
-  const TypeKind kind = named_->kind();
-  return kind == TypeKind::kObject || kind == TypeKind::kInterface || kind == TypeKind::kUnion;
-}
-
-bool Type::is_abstract_type() const {
-  const TypeKind kind = named_->kind();
-  return kind == TypeKind::kInterface || kind == TypeKind::kUnion;
-}
-
 std::string Type::to_string() const {
   switch (kind_) {
     case TypeKind::kList:

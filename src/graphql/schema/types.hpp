@@ -137,6 +137,25 @@ class NamedType : public Type {
   ast::Location loc_;
 };
 
+// Inline: the executor asks these for every field it completes.
+inline bool Type::is_input_type() const {
+  const TypeKind kind = named_->kind();
+  return kind == TypeKind::kScalar || kind == TypeKind::kEnum || kind == TypeKind::kInputObject;
+}
+inline bool Type::is_output_type() const { return named_->kind() != TypeKind::kInputObject; }
+inline bool Type::is_leaf_type() const {
+  const TypeKind kind = named_->kind();
+  return kind == TypeKind::kScalar || kind == TypeKind::kEnum;
+}
+inline bool Type::is_composite_type() const {
+  const TypeKind kind = named_->kind();
+  return kind == TypeKind::kObject || kind == TypeKind::kInterface || kind == TypeKind::kUnion;
+}
+inline bool Type::is_abstract_type() const {
+  const TypeKind kind = named_->kind();
+  return kind == TypeKind::kInterface || kind == TypeKind::kUnion;
+}
+
 class ScalarType final : public NamedType {
  public:
   explicit ScalarType(std::string name) : NamedType(TypeKind::kScalar, std::move(name)) {}

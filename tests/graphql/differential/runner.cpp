@@ -246,10 +246,24 @@ int main(int argc, char** argv) {
                 << "}}\n";
       continue;
     }
+    // Executed twice, with the document's plan (as Service runs cached documents) and without
+    // it; a difference fails the case, whatever graphql-js answers.
+    const json::value& root_value = root_for(root, *document, operation_name);
+    const std::shared_ptr<const ExecutionPlan> plan = plan_execution(**schema, *document);
     RequestContext context;
-    Response response = execute_blocking({**schema, *document, operation_name, variables, context,
-                                          root_for(root, *document, operation_name)});
-    std::cout << "{\"stage\":\"execute\",\"result\":" << write_response(response) << "}\n";
+    const std::string unplanned = write_response(
+        execute_blocking({**schema, *document, operation_name, variables, context, root_value}));
+    RequestContext planned_context;
+    const std::string planned = write_response(execute_blocking(
+        {**schema, *document, operation_name, variables, planned_context, root_value, plan.get()}));
+    if (planned != unplanned) {
+      std::cout << "{\"stage\":\"execute\",\"result\":{\"errors\":[{\"message\":"
+                << json::serialize(json::value("planned execution differs: " + planned +
+                                               " unplanned: " + unplanned))
+                << "}]}}\n";
+      continue;
+    }
+    std::cout << "{\"stage\":\"execute\",\"result\":" << planned << "}\n";
   }
   return 0;
 }

@@ -109,15 +109,18 @@ TEST_F(ExecuteTest, BuildsTheResponseInItsOwnArena) {
   RequestContext context;
   Response response = execute_blocking(ExecutionArgs{*schema_, *document, "", variables, context, root});
   ASSERT_TRUE(response.data);
-  ASSERT_TRUE(response.arena);
-  // Every value of the answer is in the arena (freed at once), none on the default heap.
+  // Every value of the answer is in one arena (freed at once), none on the default heap.
   const json::storage_ptr& storage = response.data->storage();
-  EXPECT_EQ(storage.get(), response.arena.get());
   EXPECT_TRUE(storage.is_deallocate_trivial());
   const json::object& user = response.data->at("user").as_object();
-  EXPECT_EQ(user.storage().get(), response.arena.get());
-  EXPECT_EQ(user.at("name").as_string().storage().get(), response.arena.get());
-  EXPECT_EQ(json::serialize(*response.data),
+  EXPECT_EQ(user.storage().get(), storage.get());
+  EXPECT_EQ(user.at("name").as_string().storage().get(), storage.get());
+  // The data owns its arena: it outlives the Response it came in.
+  std::shared_ptr<const json::value> kept = response.data;
+  response = Response{};
+  EXPECT_EQ(kept->at("user").at("name").as_string(), "Ann");
+  EXPECT_EQ(kept->storage().get(), storage.get());
+  EXPECT_EQ(json::serialize(*kept),
             R"({"user":{"id":"1","name":"Ann","friends":[]},"hello":"world"})");
 }
 
@@ -260,6 +263,91 @@ TEST_F(ExecuteTest, ResolvesAbstractTypesByTypename) {
             R"(function.","locations":[{"line":1,"column":3}],"path":["things",2]}],)"
             R"("data":{"things":[{"__typename":"Pet","kind":"cat","id":"p"},)"
             R"({"__typename":"User","id":"u"},null]}})");
+}
+
+/// The response of `text` executed with plan_execution's plan; fails the test when the plan
+/// is missing or when the response differs from an execution without it.
+std::string run_planned(const Schema& schema, std::string_view text,
+                        std::string_view variables_json = "{}") {
+  auto document = parse(text);
+  EXPECT_TRUE(document) << text;
+  if (!document) {
+    return {};
+  }
+  const json::object variables = json::parse(variables_json).as_object();
+  const json::value root;
+  auto plan = plan_execution(schema, *document);
+  EXPECT_NE(plan, nullptr) << text;
+  RequestContext context;
+  const std::string unplanned =
+      write_response(execute_blocking({schema, *document, "", variables, context, root}));
+  const std::string planned = write_response(
+      execute_blocking({schema, *document, "", variables, context, root, plan.get()}));
+  EXPECT_EQ(planned, unplanned) << text;
+  return planned;
+}
+
+TEST_F(ExecuteTest, APlannedExecutionAnswersLikeAnUnplannedOne) {
+  bind(*schema_, "Query.things", [](const ResolveParams&) -> ResolverResult {
+    return json::array{json::object{{"__typename", "Pet"}, {"id", "p"}, {"kind", "cat"}},
+                       json::object{{"__typename", "User"}, {"id", "u"}, {"name", "Bo"}}};
+  });
+  // Abstract types (a sub-selection planned per possible type), fragments merging into one
+  // key, literal @skip/@include, and arguments coerced once at planning.
+  EXPECT_EQ(run_planned(*schema_,
+                        "{ things { __typename ... on Pet { kind } ... on Node { id } "
+                        "...on User { name @skip(if: true) id } } }"),
+            R"({"data":{"things":[{"__typename":"Pet","kind":"cat","id":"p"},)"
+            R"({"__typename":"User","id":"u"}]}})");
+  EXPECT_EQ(run_planned(*schema_,
+                        "{ a: echo(text: \"x\", times: 2) echo user(id: \"1\") { ...F id "
+                        "best { id } } hello @include(if: false) } "
+                        "fragment F on User { name id friends { id } }"),
+            R"({"data":{"a":"xx","echo":"default","user":{"name":"Ann","id":"1","friends":[],)"
+            R"("best":null}}})");
+  EXPECT_EQ(run_planned(*schema_, "{ float(value: 2) list(values: 3) color(c: GREEN) }"),
+            R"({"data":{"float":2,"list":[3],"color":"GREEN"}})");
+  // An argument that fails coercion is not planned: the execution reports it at its field.
+  EXPECT_EQ(run_planned(*schema_, R"({ float(value: "two") hello })"),
+            R"({"errors":[{"message":"Argument \"value\" has invalid value \"two\".",)"
+            R"("locations":[{"line":1,"column":16}],"path":["float"]}],)"
+            R"("data":{"float":null,"hello":"world"}})");
+  // Variables still reach arguments of a planned document.
+  EXPECT_EQ(run_planned(*schema_, "query($t: String) { echo(text: $t) }", R"({"t":"hi"})"),
+            R"({"data":{"echo":"hi"}})");
+}
+
+TEST(ExecutePlan, LeavesWhatIsPastItsSizeLimitToTheExecutor) {
+  // 60 types behind one interface, three levels deep: 60 + 3,600 + ... planned groups, past the
+  // plan's limit, so the deepest sub-selections are collected during execution instead.
+  std::string sdl = "type Query { node: Node } interface Node { id: ID! next: Node }";
+  for (int i = 0; i < 60; ++i) {
+    sdl += " type T" + std::to_string(i) + " implements Node { id: ID! next: Node }";
+  }
+  auto schema = make_schema(sdl);
+  ASSERT_TRUE(schema);
+  bind(*schema, "Query.node", [](const ResolveParams&) -> ResolverResult {
+    return json::object{
+        {"__typename", "T7"},
+        {"id", "a"},
+        {"next", json::object{{"__typename", "T59"},
+                              {"id", "b"},
+                              {"next", json::object{{"__typename", "T0"}, {"id", "c"}}}}}};
+  });
+  EXPECT_EQ(run_planned(*schema, "{ node { id next { __typename id next { id next { id } } } } }"),
+            R"({"data":{"node":{"id":"a","next":{"__typename":"T59","id":"b",)"
+            R"("next":{"id":"c","next":null}}}}})");
+}
+
+TEST_F(ExecuteTest, DoesNotPlanADocumentWhoseSkipOrIncludeReadsAVariable) {
+  for (const char* text :
+       {"query($s: Boolean!) { hello @skip(if: $s) }",
+        "query($s: Boolean!) { ...F } fragment F on Query { hello @include(if: $s) }",
+        "query($s: Boolean!) { user(id: 1) { ... @skip(if: $s) { id } } }"}) {
+    auto document = parse(text);
+    ASSERT_TRUE(document) << text;
+    EXPECT_EQ(plan_execution(*schema_, *document), nullptr) << text;
+  }
 }
 
 TEST_F(ExecuteTest, ChoosesTheOperation) {

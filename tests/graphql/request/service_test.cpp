@@ -156,6 +156,33 @@ TEST(Service, RemembersNothingWithoutADocumentCache) {
   EXPECT_EQ(run(service, "{ __typename }"), R"({"data":{"__typename":"Query"}})");
 }
 
+TEST(Service, SharesARememberedAnswerAndExecutesWhenToldNotToRemember) {
+  const std::string query = "{ __schema { queryType { name } } }";
+  const json::object variables;
+  auto answer = [&](const Service& service) {
+    RequestContext context;
+    return service.execute_request_blocking(query, variables, {}, context);
+  };
+  Service remembering(hello_schema());
+  Response first = answer(remembering);
+  Response second = answer(remembering);
+  ASSERT_TRUE(first.data && second.data);
+  // The first answer was executed and remembered as it is: repeats get that same immutable
+  // value, not a copy.
+  EXPECT_EQ(second.data, first.data);
+  EXPECT_EQ(answer(remembering).data, first.data);
+  EXPECT_EQ(write_response(second), R"({"data":{"__schema":{"queryType":{"name":"Query"}}}})");
+
+  ServiceOptions options;
+  options.remember_introspection_answers = false;
+  Service executing(hello_schema(), options);
+  EXPECT_FALSE(executing.prepare(query)->introspection_only);
+  Response once = answer(executing);
+  Response again = answer(executing);
+  EXPECT_NE(once.data, again.data);
+  EXPECT_EQ(write_response(again), write_response(second));
+}
+
 TEST(Service, SchemaRefusesResolversForIntrospectionFields) {
   auto schema = hello_schema();
   auto bound = schema->bind("__Type.name", [](const ResolveParams&) -> ResolverResult { return "x"; });

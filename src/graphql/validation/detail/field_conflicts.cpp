@@ -74,11 +74,40 @@ const FieldDefinition* own_field(const NamedType* parent, const std::string& nam
   return interface != nullptr ? interface->field(name) : nullptr;
 }
 
+// True when `set` cannot hold a conflict of its own: fields alone, each under its own response
+// name, or one fragment spread alone (the fragment's own set is checked where it is defined; the
+// sub-selections where they are entered). Most selection sets are like this, and answering
+// without collecting them saves a map per set.
+bool nothing_to_compare_within(const ast::SelectionSet& set) {
+  const auto& selections = set.selections;
+  if (selections.size() == 1 && std::holds_alternative<ast::FragmentSpread>(selections[0])) {
+    return true;
+  }
+  if (selections.size() > 32) {
+    return false;  // the pairwise check below would cost more than collecting
+  }
+  for (std::size_t i = 0; i < selections.size(); ++i) {
+    const auto* field = std::get_if<ast::Field>(&selections[i]);
+    if (field == nullptr) {
+      return false;
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (std::get<ast::Field>(selections[j]).response_key() == field->response_key()) {
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::vector<FieldConflict> FieldConflictFinder::within(const NamedType* parent,
                                                        const ast::SelectionSet& set) {
   Conflicts out;
+  if (nothing_to_compare_within(set)) {
+    return out;
+  }
   const Collected& map = collect(parent, set);
   within_map(out, map);
   const auto& names = map.fragment_names;
