@@ -58,6 +58,9 @@ TEST(PostgresEvents, AnEventPublishedThroughEitherProcessReachesTheSubscribersOf
   }
   // A channel name of this test's own, so that parallel tests do not hear it.
   const std::string channel = "cubeauth_test_" + std::to_string(::getpid());
+  // The subscribers' io_context outlives the hubs: a hub's channel thread can hold the
+  // last reference to a queue (whose timer belongs to `io`) until the hub stops it.
+  asio::io_context io;
   auto first_channel = store::make_postgres_event_channel(url, channel);
   auto second_channel = store::make_postgres_event_channel(url, channel);
   EventHub first(first_channel.get());
@@ -65,7 +68,6 @@ TEST(PostgresEvents, AnEventPublishedThroughEitherProcessReachesTheSubscribersOf
   first.start();
   second.start();
 
-  asio::io_context io;
   std::vector<std::string> on_first, on_second;
   auto first_queue = first.subscribe("alice", io.get_executor());
   auto second_queue = second.subscribe("alice", io.get_executor());
