@@ -112,11 +112,8 @@ json::storage_ptr recycler() {
 
 }  // namespace
 
-std::shared_ptr<json::monotonic_resource> make_response_arena(std::size_t initial_bytes) {
-  if (initial_bytes == 0) {
-    initial_bytes = std::size_t{4} << 10;
-  }
-  return std::make_shared<json::monotonic_resource>(initial_bytes, recycler());
+std::shared_ptr<json::monotonic_resource> make_response_arena() {
+  return std::make_shared<json::monotonic_resource>(std::size_t{1} << kMinShift, recycler());
 }
 
 }  // namespace cubeauth::graphql

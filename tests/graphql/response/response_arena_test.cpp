@@ -14,10 +14,10 @@ namespace json = boost::json;
 TEST(ResponseArena, ReusesTheBlockOfAFreedArenaOnTheSameThread) {
   void* first = nullptr;
   {
-    auto arena = make_response_arena(std::size_t{64} << 10);
+    auto arena = make_response_arena();
     first = arena->allocate(1000);
   }
-  auto arena = make_response_arena(std::size_t{64} << 10);
+  auto arena = make_response_arena();
   EXPECT_EQ(arena->allocate(1000), first);
 }
 
